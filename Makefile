@@ -1,0 +1,54 @@
+# Two commands for a newcomer: `make demo` and `make test`.
+# The virtualenv is (re)installed only when pyproject.toml changes.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export INTEGRITY_DATA_DIR ?= $(CURDIR)/data
+TEST_DATA_DIR := $(CURDIR)/target-test/data
+SCALE ?= s
+DAYS ?=
+END_DATE ?= 2026-10-31
+
+.PHONY: demo test lint sqlfluff ruff dbt-test pytest ui bench screenshot clean install
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+## make demo: simulate a platform (if the landing zone is empty), run the whole pipeline, print where things are
+demo: $(STAMP)
+	$(BIN)/integrity demo --scale $(SCALE) --end-date $(END_DATE)
+
+## make test: every check — ruff, sqlfluff, dbt build with tests on xs simulated data, pytest
+test: $(STAMP)
+	$(BIN)/ruff check orchestration tests
+	rm -rf $(TEST_DATA_DIR)
+	INTEGRITY_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/integrity simulate --scale xs --days 14 --end-date $(END_DATE) --seed 7 --faults
+	INTEGRITY_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/integrity build
+	INTEGRITY_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/sqlfluff lint models analyses macros --processes 2
+	INTEGRITY_TEST_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check orchestration tests
+	$(BIN)/sqlfluff lint models analyses macros --processes 2
+
+## make ui: Dagster webserver + daemon with schedules and sensors
+ui: $(STAMP)
+	$(BIN)/integrity ui
+
+## make bench SCALE=m: simulate, full build, one incremental day, DuckDB-only time
+bench: $(STAMP)
+	$(BIN)/integrity bench --scale $(SCALE)
+
+## make screenshot: PNG of the dashboard (needs Chromium)
+screenshot: $(STAMP)
+	$(BIN)/integrity screenshot
+
+clean:
+	rm -rf target target-test logs data

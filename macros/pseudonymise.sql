@@ -1,0 +1,13 @@
+{#- Keyed hash for personal identifiers (account, reporter, reviewer, labeler, auditor ids).
+    The key comes from INTEGRITY_PSEUDONYM_KEY; the development default is public and must be
+    replaced in production. Same key + same id = same pseudonym, so joins still work. -#}
+{% macro pseudonymise(column, prefix='p') -%}
+    {{ return(adapter.dispatch('pseudonymise', 'integrity')(column, prefix)) }}
+{%- endmacro %}
+
+{% macro default__pseudonymise(column, prefix) -%}
+    case
+        when {{ column }} is not null
+            then '{{ prefix }}_' || left(sha256('{{ env_var("INTEGRITY_PSEUDONYM_KEY", "dev-only-pseudonym-key") }}' || ':' || {{ column }}), 20)
+    end
+{%- endmacro %}

@@ -1,0 +1,1 @@
+"""Integrity analytics warehouse: simulator, ingestion, Dagster definitions, exports, dashboard and CLI."""

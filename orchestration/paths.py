@@ -1,0 +1,81 @@
+"""The one place for paths: everything lives under INTEGRITY_DATA_DIR (default ./data).
+
+    <data>/landing/<feed>/dt=YYYY-MM-DD/part-<n>.<ext>   raw deliveries (what a platform exports)
+    <data>/truth/                                       simulator ground truth (never inside landing/)
+    <data>/warehouse.duckdb                             the warehouse dbt and the loader write
+    <data>/published/warehouse.duckdb                   marts + dimensions only, swapped in after a good run
+    <data>/exports/                                     DSA report, statements of reasons, alerts
+    <data>/dashboard/                                   leadership dashboard (index.html + dated copies)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+FEEDS: tuple[str, ...] = (
+    "accounts",
+    "content",
+    "impressions",
+    "reports",
+    "review_events",
+    "enforcement_actions",
+    "appeals",
+    "rule_hits",
+    "prevalence_samples",
+    "qa_audits",
+    "moderators",
+    "monthly_active_recipients",
+)
+
+
+@dataclass(frozen=True)
+class DataPaths:
+    root: Path
+
+    @property
+    def landing(self) -> Path:
+        return self.root / "landing"
+
+    @property
+    def truth(self) -> Path:
+        return self.root / "truth"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.root / "warehouse.duckdb"
+
+    @property
+    def published_dir(self) -> Path:
+        return self.root / "published"
+
+    @property
+    def published(self) -> Path:
+        return self.published_dir / "warehouse.duckdb"
+
+    @property
+    def exports(self) -> Path:
+        return self.root / "exports"
+
+    @property
+    def dashboard(self) -> Path:
+        return self.root / "dashboard"
+
+    @property
+    def state(self) -> Path:
+        """Small bookkeeping files (statement-of-reasons puid ledger, export versions)."""
+        return self.root / "state"
+
+    def feed_dir(self, feed: str) -> Path:
+        return self.landing / feed
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("INTEGRITY_DATA_DIR", "data")).expanduser().resolve()
+
+
+def data_paths(root: str | os.PathLike[str] | None = None) -> DataPaths:
+    return DataPaths(Path(root).expanduser().resolve() if root is not None else data_dir())
