@@ -1,0 +1,370 @@
+{#-
+    platform_base: one row per raw record of a feed, parsed, typed, checked and classified.
+
+    Each base model (models/staging/base/base_platform__<feed>.sql) declares its fields; this macro
+    writes the SQL. Every raw record gets exactly one `_record_status`:
+      clean        the record that staging keeps
+      quarantined  rejected, with `_reason_code` / `_reason_detail`
+      duplicate    same values (after parsing and normalising) as an earlier delivery of its key
+      superseded   an older version: a restated impressions / snapshot row, or content with an older updated_at
+
+    Checks run in this order; the first that fails is the record's only reason:
+      1 invalid_encoding         the line's bytes were not UTF-8
+      2 malformed_json           not a JSON object
+      3 missing_required_field   a required field absent, null or blank
+      4 unparsable_timestamp     a timestamp / date that is not ISO-8601
+      5 impossible_timestamp     ISO-shaped but no such instant, before 2000, or an event time more than
+                                 one day after the file's delivery day
+      6 unknown_enum_value       a value outside the contract's list
+      7 invalid_type             a number / boolean / list that does not cast
+      8 negative_count           a count below zero
+      9 out_of_range             a bounded number outside its bounds (score, inclusion_prob)
+     10 violating_without_policy a feed-specific rule (prevalence sample labelled violating, no policy)
+     11 unknown_reference        an id that no delivered record of the referenced feed carries
+     12 conflicting_duplicate    same key as an earlier valid record, different values (dedup 'first')
+
+    Field spec keys: name, type (str|int|float|bool|ts|date|month|str_list|str_split), required,
+    enum (list), nonneg, range ([lo, hi], lo exclusive when lo_open), event_time (future check),
+    pii (output name of its keyed hash), target_pii (pseudonymise when target_type = 'account'),
+    drop (kept out of the output, still part of the record's identity), flag (output a has_ boolean
+    instead of the value), ref (accounts|content|target|reports|reviews|actions).
+
+    dedup: 'first'  (first delivered version wins, later different versions quarantined),
+           'latest' (last delivered version wins, earlier different versions superseded),
+           'version' (conflicts resolved as 'first' within key + version_by; the newest version wins).
+-#}
+{% macro platform_base(
+    relation, fields, key, format='jsonl', dedup='first', version_by=none, extra_checks=[]
+) -%}
+
+{%- set ns = namespace(all_names=[]) -%}
+{%- for f in fields %}{% set ns.all_names = ns.all_names + [f.name] %}{% endfor -%}
+
+with
+
+source as (
+
+    select
+        *,
+        {%- if format == 'jsonl' %}
+        case when {{ is_strict_json('_record') }} then _record end as _valid_json
+        {%- else %}
+        null as _valid_json
+        {%- endif %}
+    from {{ relation }}
+
+),
+
+extracted as (
+
+    select
+        _delivered_dt,
+        _source_file,
+        _line_no,
+        _loaded_at,
+{%- if format == 'jsonl' %}
+        coalesce(_encoding_error, false) as _encoding_error,
+        coalesce(json_type(_valid_json) = 'OBJECT', false) as _is_object,
+        json_extract_string(
+            _valid_json,
+            [{% for n in ns.all_names %}'$."{{ n }}"'{% if not loop.last %}, {% endif %}{% endfor %}]
+        ) as _values,
+        case
+            when json_type(_valid_json) = 'OBJECT'
+                then list_filter(
+                    json_keys(_valid_json),
+                    lambda k: not list_contains([{% for n in ns.all_names %}'{{ n }}'{% if not loop.last %}, {% endif %}{% endfor %}], k)
+                )
+        end as _extra_list
+{%- else %}
+        false as _encoding_error,
+        true as _is_object,
+        [{% for n in ns.all_names %}"{{ n }}"{% if not loop.last %}, {% endif %}{% endfor %}] as _values,
+        string_split(_extra_columns, ',') as _extra_list
+{%- endif %}
+    from source
+
+),
+
+texts as (
+
+    select
+        _delivered_dt,
+        _source_file,
+        _line_no,
+        _loaded_at,
+        _encoding_error,
+        _is_object,
+        case when len(_extra_list) > 0 then list_sort(_extra_list) end as _extra_fields,
+{%- for f in fields %}
+        nullif(trim(_values[{{ loop.index }}]), '') as "{{ f.name }}__text"{% if not loop.last %},{% endif %}
+{%- endfor %}
+    from extracted
+
+),
+
+typed as (
+
+    select
+        *,
+{%- for f in fields %}
+        {% set t = '"' ~ f.name ~ '__text"' -%}
+        {%- if f.type == 'int' -%} try_cast({{ t }} as bigint)
+        {%- elif f.type == 'float' -%} try_cast({{ t }} as double)
+        {%- elif f.type == 'bool' -%} try_cast({{ t }} as boolean)
+        {%- elif f.type == 'ts' -%} {{ parse_ts_utc(t) }}
+        {%- elif f.type == 'date' -%} try_cast({{ t }} as date)
+        {%- elif f.type == 'month' -%} case when regexp_matches({{ t }}, '^\d{4}-\d{2}$') then try_cast({{ t }} || '-01' as date) end
+        {%- elif f.type == 'str_list' -%} case when json_valid({{ t }}) then try_cast(json({{ t }}) as varchar[]) end
+        {%- elif f.type == 'str_split' -%} list_filter(list_transform(string_split({{ t }}, ';'), lambda x: trim(x)), lambda x: x <> '')
+        {%- else -%} {{ t }}
+        {%- endif %} as "{{ f.name }}"{% if not loop.last %},{% endif %}
+{%- endfor %}
+    from texts
+
+),
+{%- for f in fields if f.ref is defined %}
+
+ref_{{ f.name }} as (
+
+    {{ platform_ref_ids(f.ref) }}
+
+),
+{%- endfor %}
+
+checked as (
+
+    select
+        typed.*,
+        case
+            when _encoding_error then 'invalid_encoding'
+            when not _is_object then 'malformed_json'
+{%- for f in fields if f.required %}
+            when "{{ f.name }}__text" is null then 'missing_required_field'
+{%- endfor %}
+{%- for f in fields if f.type in ('ts', 'date', 'month') %}
+            when "{{ f.name }}__text" is not null and not {% if f.type == 'month' %}regexp_matches("{{ f.name }}__text", '^\d{4}-\d{2}$'){% else %}{{ is_iso_timestamp('"' ~ f.name ~ '__text"') }}{% endif %}
+                then 'unparsable_timestamp'
+{%- endfor %}
+{%- for f in fields if f.type in ('ts', 'date', 'month') %}
+            when "{{ f.name }}__text" is not null and (
+                "{{ f.name }}" is null
+                or "{{ f.name }}" < date '2000-01-01'
+                {%- if f.event_time %}
+                or "{{ f.name }}" >= _delivered_dt + interval 2 day
+                {%- endif %}
+            )
+                then 'impossible_timestamp'
+{%- endfor %}
+{%- for f in fields if f.enum is defined %}
+            when "{{ f.name }}__text" is not null
+                and "{{ f.name }}__text" not in ({% for v in f.enum %}'{{ v }}'{% if not loop.last %}, {% endif %}{% endfor %})
+                then 'unknown_enum_value'
+{%- endfor %}
+{%- for f in fields if f.type in ('int', 'float', 'bool', 'str_list') %}
+            when "{{ f.name }}__text" is not null and "{{ f.name }}" is null then 'invalid_type'
+{%- endfor %}
+{%- for f in fields if f.nonneg %}
+            when "{{ f.name }}" < 0 then 'negative_count'
+{%- endfor %}
+{%- for f in fields if f.range is defined %}
+            when "{{ f.name }}" {% if f.lo_open %}<={% else %}<{% endif %} {{ f.range[0] }} or "{{ f.name }}" > {{ f.range[1] }} then 'out_of_range'
+{%- endfor %}
+{%- for c in extra_checks %}
+            when {{ c.when }} then '{{ c.reason }}'
+{%- endfor %}
+{%- for f in fields if f.ref is defined %}
+            when "{{ f.name }}" is not null and not exists (
+                select 1 from ref_{{ f.name }} as r
+                where r.id = {{ platform_ref_value(f) }}{% if f.ref == 'target' %} and r.target_type = typed.target_type{% endif %}
+            )
+                then 'unknown_reference'
+{%- endfor %}
+        end as _row_reason,
+        case
+            when _encoding_error then 'bytes are not UTF-8'
+            when not _is_object then 'not a JSON object'
+{%- for f in fields if f.required %}
+            when "{{ f.name }}__text" is null then '{{ f.name }}'
+{%- endfor %}
+{%- for f in fields if f.type in ('ts', 'date', 'month') %}
+            when "{{ f.name }}__text" is not null and not {% if f.type == 'month' %}regexp_matches("{{ f.name }}__text", '^\d{4}-\d{2}$'){% else %}{{ is_iso_timestamp('"' ~ f.name ~ '__text"') }}{% endif %}
+                then '{{ f.name }}=' || "{{ f.name }}__text"
+{%- endfor %}
+{%- for f in fields if f.type in ('ts', 'date', 'month') %}
+            when "{{ f.name }}__text" is not null and (
+                "{{ f.name }}" is null
+                or "{{ f.name }}" < date '2000-01-01'
+                {%- if f.event_time %}
+                or "{{ f.name }}" >= _delivered_dt + interval 2 day
+                {%- endif %}
+            )
+                then '{{ f.name }}=' || "{{ f.name }}__text"
+{%- endfor %}
+{%- for f in fields if f.enum is defined %}
+            when "{{ f.name }}__text" is not null
+                and "{{ f.name }}__text" not in ({% for v in f.enum %}'{{ v }}'{% if not loop.last %}, {% endif %}{% endfor %})
+                then '{{ f.name }}=' || "{{ f.name }}__text"
+{%- endfor %}
+{%- for f in fields if f.type in ('int', 'float', 'bool', 'str_list') %}
+            when "{{ f.name }}__text" is not null and "{{ f.name }}" is null then '{{ f.name }}=' || "{{ f.name }}__text"
+{%- endfor %}
+{%- for f in fields if f.nonneg %}
+            when "{{ f.name }}" < 0 then '{{ f.name }}=' || "{{ f.name }}__text"
+{%- endfor %}
+{%- for f in fields if f.range is defined %}
+            when "{{ f.name }}" {% if f.lo_open %}<={% else %}<{% endif %} {{ f.range[0] }} or "{{ f.name }}" > {{ f.range[1] }} then '{{ f.name }}=' || "{{ f.name }}__text"
+{%- endfor %}
+{%- for c in extra_checks %}
+            when {{ c.when }} then '{{ c.detail }}'
+{%- endfor %}
+{%- for f in fields if f.ref is defined %}
+            when "{{ f.name }}" is not null and not exists (
+                select 1 from ref_{{ f.name }} as r
+                where r.id = {{ platform_ref_value(f) }}{% if f.ref == 'target' %} and r.target_type = typed.target_type{% endif %}
+            )
+                then '{{ f.name }}=' || "{{ f.name }}__text"
+{%- endfor %}
+        end as _row_reason_detail,
+        md5(to_json(struct_pack(
+            {% for f in fields %}"{{ f.name }}" := "{{ f.name }}"{% if not loop.last %}, {% endif %}{% endfor %}
+        ))::varchar) as _record_hash
+    from typed
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by {% for k in key %}"{{ k }}", {% endfor %}_record_hash
+            order by _delivered_dt, _source_file, _line_no
+        ) as _hash_seq,
+        first_value(_record_hash) over (
+            partition by {% for k in key %}"{{ k }}"{% if not loop.last %}, {% endif %}{% endfor %}{% if dedup == 'version' %}, "{{ version_by }}"{% endif %}
+            order by
+                {%- if dedup == 'latest' %} _delivered_dt desc, _source_file desc, _line_no desc
+                {%- else %} _delivered_dt, _source_file, _line_no{% endif %}
+        ) as _winning_hash,
+        {%- if dedup == 'version' %}
+        max("{{ version_by }}") over (
+            partition by {% for k in key %}"{{ k }}"{% if not loop.last %}, {% endif %}{% endfor %}
+        ) as _latest_version,
+        {%- endif %}
+        first_value(_source_file || ':' || _line_no) over (
+            partition by {% for k in key %}"{{ k }}"{% if not loop.last %}, {% endif %}{% endfor %}{% if dedup == 'version' %}, "{{ version_by }}"{% endif %}
+            order by _delivered_dt, _source_file, _line_no
+        ) as _first_delivery
+    from checked
+    where _row_reason is null
+
+),
+
+deduplicated as (
+
+    select
+        *,
+        case
+            when _hash_seq > 1 then 'duplicate'
+            when _record_hash <> _winning_hash
+                then '{% if dedup == "latest" %}superseded{% else %}quarantined{% endif %}'
+            {%- if dedup == 'version' %}
+            when "{{ version_by }}" < _latest_version then 'superseded'
+            {%- endif %}
+            else 'clean'
+        end as _record_status
+    from ranked
+
+),
+
+classified as (
+
+    select
+        *,
+        'quarantined' as _record_status,
+        _row_reason as _reason_code,
+        _row_reason_detail as _reason_detail
+    from checked
+    where _row_reason is not null
+
+    union all by name
+
+    select
+        * exclude (_hash_seq, _winning_hash, _first_delivery{% if dedup == 'version' %}, _latest_version{% endif %}),
+        case when _record_status = 'quarantined' then 'conflicting_duplicate' end as _reason_code,
+        case
+            when _record_status = 'quarantined'
+                then 'differs from the first delivery of its key: ' || _first_delivery
+        end as _reason_detail
+    from deduplicated
+
+),
+
+final as (
+
+    select
+        _delivered_dt,
+        _source_file,
+        _line_no,
+        _loaded_at,
+        _record_status,
+        _reason_code,
+        _reason_detail,
+        _record_hash,
+        _extra_fields,
+{%- for f in fields if not f.drop %}
+        {% if f.flag is defined -%}
+        "{{ f.name }}" is not null as {{ f.flag }}
+        {%- elif f.pii is defined -%}
+        {{ pseudonymise('"' ~ f.name ~ '"') }} as {{ f.pii }}
+        {%- elif f.target_pii -%}
+        case when target_type = 'account' then {{ pseudonymise('"' ~ f.name ~ '"') }} else "{{ f.name }}" end as "{{ f.name }}"
+        {%- else -%}
+        "{{ f.name }}"
+        {%- endif %}{% if not loop.last %},{% endif %}
+{%- endfor %}
+    from classified
+
+)
+
+select * from final
+
+{%- endmacro %}
+
+
+{#- The ids a reference may point at: every id that any delivered record of the referenced feed
+    carries (whatever that record's fate), so a rejected record never cascades into others. -#}
+{% macro platform_ref_ids(kind) -%}
+    {%- if kind == 'accounts' -%}
+    select distinct account_key as id from {{ ref('base_platform__accounts') }} where account_key is not null
+    {%- elif kind == 'content' -%}
+    select distinct content_id as id from {{ ref('base_platform__content') }} where content_id is not null
+    {%- elif kind == 'reports' -%}
+    select distinct report_id as id from {{ ref('base_platform__reports') }} where report_id is not null
+    {%- elif kind == 'reviews' -%}
+    select distinct review_id as id from {{ ref('base_platform__review_events') }} where review_id is not null
+    {%- elif kind == 'actions' -%}
+    select distinct action_id as id from {{ ref('base_platform__enforcement_actions') }} where action_id is not null
+    {%- elif kind == 'target' -%}
+    select distinct 'account' as target_type, account_key as id
+    from {{ ref('base_platform__accounts') }} where account_key is not null
+    union all
+    select distinct 'content' as target_type, content_id as id
+    from {{ ref('base_platform__content') }} where content_id is not null
+    {%- else -%}
+    {{ exceptions.raise_compiler_error("unknown reference kind " ~ kind) }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The value compared with the referenced ids: account ids are compared by their pseudonym. -#}
+{% macro platform_ref_value(f) -%}
+    {%- if f.ref == 'accounts' -%}
+    {{ pseudonymise('typed."' ~ f.name ~ '"') }}
+    {%- elif f.ref == 'target' -%}
+    case when typed.target_type = 'account' then {{ pseudonymise('typed."' ~ f.name ~ '"') }} else typed."{{ f.name }}" end
+    {%- else -%}
+    typed."{{ f.name }}"
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,26 @@
+{%- set fields = [
+    {'name': 'action_id', 'type': 'str', 'required': true},
+    {'name': 'decided_at', 'type': 'ts', 'required': true, 'event_time': true},
+    {'name': 'effective_at', 'type': 'ts', 'required': true},
+    {'name': 'target_type', 'type': 'str', 'required': true, 'enum': ['content', 'account']},
+    {'name': 'target_id', 'type': 'str', 'required': true, 'target_pii': true, 'ref': 'target'},
+    {'name': 'action_type', 'type': 'str', 'required': true,
+     'enum': ['remove', 'disable', 'demote', 'age_restrict', 'interaction_restrict', 'label',
+              'monetary_suspend', 'monetary_terminate', 'service_suspend', 'service_terminate',
+              'account_suspend', 'account_terminate']},
+    {'name': 'policy_code', 'type': 'str', 'required': true},
+    {'name': 'decision_ground', 'type': 'str', 'required': true, 'enum': ['illegal', 'terms']},
+    {'name': 'legal_ground', 'type': 'str'},
+    {'name': 'territorial_scope', 'type': 'str_list', 'required': true},
+    {'name': 'source', 'type': 'str', 'required': true,
+     'enum': ['notice', 'trusted_flagger', 'authority_order', 'own_initiative']},
+    {'name': 'automated_detection', 'type': 'bool', 'required': true},
+    {'name': 'automated_decision', 'type': 'str', 'required': true, 'enum': ['fully', 'partially', 'not']},
+    {'name': 'end_at', 'type': 'ts'},
+    {'name': 'review_id', 'type': 'str', 'ref': 'reviews'},
+    {'name': 'report_id', 'type': 'str', 'ref': 'reports'},
+    {'name': 'rule_id', 'type': 'str'},
+    {'name': 'facts', 'type': 'str'},
+] -%}
+
+{{ platform_base(source('platform', 'enforcement_actions'), fields, key=['action_id']) }}

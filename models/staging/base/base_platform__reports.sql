@@ -1,0 +1,25 @@
+{%- set fields = [
+    {'name': 'report_id', 'type': 'str', 'required': true},
+    {'name': 'received_at', 'type': 'ts', 'required': true, 'event_time': true},
+    {'name': 'reporter_type', 'type': 'str', 'required': true,
+     'enum': ['user', 'trusted_flagger', 'authority', 'rights_holder', 'internal']},
+    {'name': 'channel', 'type': 'str', 'required': true,
+     'enum': ['in_app', 'web_form', 'dsa_notice_form', 'authority_portal', 'escalation']},
+    {'name': 'target_type', 'type': 'str', 'required': true, 'enum': ['content', 'account']},
+    {'name': 'target_id', 'type': 'str', 'required': true, 'target_pii': true, 'ref': 'target'},
+    {'name': 'reason_code', 'type': 'str', 'required': true,
+     'enum': ['spam', 'scam_fraud', 'impersonation', 'hate', 'ip_infringement', 'sexual_content',
+              'violence', 'self_harm', 'misinformation', 'minor_safety', 'other']},
+    {'name': 'reporter_id', 'type': 'str', 'pii': 'reporter_key'},
+    {'name': 'reporter_email', 'type': 'str', 'drop': true},
+    {'name': 'country', 'type': 'str'},
+    {'name': 'language', 'type': 'str'},
+    {'name': 'is_dsa_notice', 'type': 'bool'},
+    {'name': 'authority_member_state', 'type': 'str'},
+    {'name': 'order_type', 'type': 'str', 'enum': ['act', 'provide_information']},
+    {'name': 'priority', 'type': 'str', 'enum': ['P0', 'P1', 'P2', 'P3']},
+    {'name': 'acknowledged_at', 'type': 'ts', 'event_time': true},
+    {'name': 'free_text', 'type': 'str', 'flag': 'has_free_text'},
+] -%}
+
+{{ platform_base(source('platform', 'reports'), fields, key=['report_id']) }}

@@ -1,0 +1,67 @@
+"""`integrity build`: load new landing files, then `dbt build` (models + tests), without Dagster.
+
+The loader finishes and closes its DuckDB connection before dbt starts: DuckDB allows one writing
+process. `dbt parse` runs first so `target/manifest.json` exists for Dagster and the analyses even
+when the build itself fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from orchestration.dbt import run_dbt
+from orchestration.ingest import ingest
+from orchestration.paths import DataPaths, data_paths
+
+
+def build(
+    paths: DataPaths | None = None,
+    *,
+    select: list[str] | None = None,
+    exclude: list[str] | None = None,
+    full_refresh: bool = False,
+    skip_ingest: bool = False,
+    quiet: bool = False,
+) -> None:
+    """Ingest, then `dbt parse` and `dbt build`; raise UserError when dbt fails (a test at error severity)."""
+    paths = paths or data_paths()
+    if not skip_ingest:
+        started = time.monotonic()
+        result = ingest(paths, full_refresh=full_refresh)
+        if not quiet:
+            print(f"integrity ingest: {result.summary()} in {time.monotonic() - started:.1f}s")
+            for rel, reason in result.unreadable_files:
+                print(f"  unreadable: {rel} ({reason})")
+    run_dbt(["parse", "--quiet"], paths, capture=quiet)
+    args = ["build"]
+    if select:
+        args += ["--select", *select]
+    if exclude:
+        args += ["--exclude", *exclude]
+    if full_refresh:
+        args.append("--full-refresh")
+    run_dbt(args, paths, capture=quiet)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir", default=None, help="data directory (default: $INTEGRITY_DATA_DIR, else ./data)"
+    )
+    parser.add_argument("-s", "--select", nargs="+", default=None, help="dbt selection (default: everything)")
+    parser.add_argument("--exclude", nargs="+", default=None, help="dbt nodes to leave out")
+    parser.add_argument(
+        "--full-refresh", action="store_true", help="reload every landing file and rebuild incremental models"
+    )
+    parser.add_argument("--skip-ingest", action="store_true", help="run dbt on the raw schema as it is")
+
+
+def run(args: argparse.Namespace) -> int:
+    build(
+        data_paths(args.data_dir),
+        select=args.select,
+        exclude=args.exclude,
+        full_refresh=args.full_refresh,
+        skip_ingest=args.skip_ingest,
+    )
+    return 0

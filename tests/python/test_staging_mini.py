@@ -1,0 +1,281 @@
+"""Staging and quarantine on the hand-made landing zone: every record's fate, worked out by hand.
+
+The comments in tests/fixtures/landing_mini/make_landing.py give each record's expected outcome;
+the figures below are those comments counted.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers_warehouse import STAGING, build_warehouse, query, run_dbt_isolated, write_landing_mini
+
+# feed, delivered_dt -> files, empty_files, unreadable_files, raw_records, clean, quarantined, duplicates, superseded
+RECONCILIATION = {
+    ("accounts", "2026-10-01"): (1, 0, 0, 8, 3, 4, 1, 0),
+    ("accounts", "2026-10-02"): (2, 1, 0, 4, 1, 3, 0, 0),
+    ("appeals", "2026-10-02"): (1, 0, 0, 3, 2, 1, 0, 0),
+    ("content", "2026-10-01"): (1, 0, 0, 4, 1, 2, 0, 1),
+    ("content", "2026-10-02"): (2, 0, 1, 3, 2, 1, 0, 0),
+    ("enforcement_actions", "2026-10-01"): (1, 0, 0, 4, 2, 2, 0, 0),
+    ("impressions", "2026-10-01"): (1, 0, 0, 7, 2, 3, 1, 1),
+    ("impressions", "2026-10-02"): (2, 0, 1, 2, 1, 1, 0, 0),
+    ("moderators", "2026-10-01"): (1, 0, 0, 3, 1, 1, 0, 1),
+    ("moderators", "2026-10-02"): (1, 0, 0, 2, 1, 0, 1, 0),
+    ("monthly_active_recipients", "2026-10-01"): (1, 0, 0, 3, 1, 2, 0, 0),
+    ("monthly_active_recipients", "2026-10-02"): (1, 0, 1, 0, 0, 0, 0, 0),
+    ("prevalence_samples", "2026-10-01"): (1, 0, 0, 5, 3, 2, 0, 0),
+    ("qa_audits", "2026-10-02"): (1, 0, 0, 3, 1, 1, 1, 0),
+    ("reports", "2026-10-01"): (1, 0, 0, 8, 3, 4, 1, 0),
+    ("review_events", "2026-10-01"): (1, 0, 0, 6, 3, 3, 0, 0),
+    ("rule_hits", "2026-10-01"): (1, 0, 0, 4, 2, 2, 0, 0),
+}
+
+# feed -> (file suffix, line) -> reason code
+QUARANTINE = {
+    "accounts": {
+        ("10-01/part-0.jsonl", 4): "malformed_json",
+        ("10-01/part-0.jsonl", 5): "unknown_enum_value",
+        ("10-01/part-0.jsonl", 6): "missing_required_field",
+        ("10-01/part-0.jsonl", 8): "invalid_encoding",
+        ("10-02/part-0.jsonl", 1): "conflicting_duplicate",
+        ("10-02/part-0.jsonl", 2): "unparsable_timestamp",
+        ("10-02/part-0.jsonl", 3): "impossible_timestamp",
+    },
+    "content": {
+        ("10-01/part-0.jsonl.gz", 3): "unknown_reference",
+        ("10-01/part-0.jsonl.gz", 4): "unknown_enum_value",
+        ("10-02/part-0.jsonl", 2): "conflicting_duplicate",
+    },
+    "impressions": {
+        ("10-01/part-0.parquet", 3): "negative_count",
+        ("10-01/part-0.parquet", 4): "unknown_reference",
+        ("10-01/part-0.parquet", 7): "unknown_enum_value",
+        ("10-02/part-0.parquet", 2): "missing_required_field",
+    },
+    "reports": {
+        ("10-01/part-0.jsonl", 3): "unknown_reference",
+        ("10-01/part-0.jsonl", 6): "missing_required_field",
+        ("10-01/part-0.jsonl", 7): "impossible_timestamp",
+        ("10-01/part-0.jsonl", 8): "malformed_json",
+    },
+    "review_events": {
+        ("10-01/part-0.jsonl", 4): "negative_count",
+        ("10-01/part-0.jsonl", 5): "unknown_enum_value",
+        ("10-01/part-0.jsonl", 6): "conflicting_duplicate",
+    },
+    "enforcement_actions": {
+        ("10-01/part-0.jsonl", 3): "unknown_reference",
+        ("10-01/part-0.jsonl", 4): "unknown_enum_value",
+    },
+    "appeals": {("10-02/part-0.jsonl", 2): "unknown_reference"},
+    "rule_hits": {("10-01/part-0.jsonl", 3): "out_of_range", ("10-01/part-0.jsonl", 4): "unknown_enum_value"},
+    "prevalence_samples": {
+        ("10-01/part-0.jsonl", 3): "violating_without_policy",
+        ("10-01/part-0.jsonl", 4): "out_of_range",
+    },
+    "qa_audits": {("10-02/part-0.jsonl", 2): "unknown_reference"},
+    "moderators": {("10-01/part-0.csv", 3): "unknown_enum_value"},
+    "monthly_active_recipients": {
+        ("10-01/part-0.csv", 2): "negative_count",
+        ("10-01/part-0.csv", 3): "invalid_type",
+    },
+}
+
+CLEAN_IDS = {
+    "stg_platform__content": ("content_id", ["c1", "c2", "c5"]),
+    "stg_platform__reports": ("report_id", ["r1", "r2", "r4"]),
+    "stg_platform__review_events": ("event_id", ["e1", "e2", "e3"]),
+    "stg_platform__enforcement_actions": ("action_id", ["x1", "x2"]),
+    "stg_platform__appeals": ("appeal_id", ["ap1", "ap3"]),
+    "stg_platform__rule_hits": ("hit_id", ["h1", "h2"]),
+    "stg_platform__prevalence_samples": ("sample_id", ["s1", "s2", "s5"]),
+    "stg_platform__qa_audits": ("audit_id", ["q1"]),
+}
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data_dir = tmp_path_factory.mktemp("mini")
+    write_landing_mini(data_dir)
+    return build_warehouse(data_dir, select=STAGING)
+
+
+def test_reconciliation_by_feed_and_delivery_day(warehouse: Path) -> None:
+    rows = query(
+        warehouse,
+        "select feed, delivered_dt::varchar, files, empty_files, unreadable_files, raw_records, clean,"
+        " quarantined, duplicates, superseded from quarantine.rpt_load_reconciliation",
+    )
+    assert {(r[0], r[1]): tuple(r[2:]) for r in rows} == RECONCILIATION
+    for values in RECONCILIATION.values():  # the hand counts themselves add up
+        assert values[3] == sum(values[4:])
+
+
+def test_every_rejected_record_has_its_one_reason(warehouse: Path) -> None:
+    for feed, expected in QUARANTINE.items():
+        rows = query(
+            warehouse,
+            f"select _source_file, _line_no, feed, reason_code, reason_detail, raw_record"
+            f" from quarantine.qrt_platform__{feed}",
+        )
+        got = {(r[0].split("dt=2026-")[1], r[1]): r[3] for r in rows}
+        assert got == expected, feed
+        assert all(r[2] == feed and r[4] and r[5] for r in rows), feed
+
+
+def test_reason_details_name_the_field(warehouse: Path) -> None:
+    details = dict(
+        query(warehouse, "select reason_code, reason_detail from quarantine.qrt_platform__accounts")
+    )
+    assert details["missing_required_field"] == "country"
+    assert details["unparsable_timestamp"] == "created_at=yesterday"
+    assert details["impossible_timestamp"] == "created_at=2026-02-30T00:00:00Z"
+    assert details["conflicting_duplicate"].endswith("accounts/dt=2026-10-01/part-0.jsonl:2")
+
+
+def test_unreadable_files_are_quarantined_as_files(warehouse: Path) -> None:
+    rows = query(warehouse, "select source_file, feed, reason_code from quarantine.qrt_files order by 1")
+    assert rows == [
+        ("content/dt=2026-10-02/part-1.jsonl.gz", "content", "truncated_gzip"),
+        ("impressions/dt=2026-10-02/part-1.parquet", "impressions", "not_parquet"),
+        ("monthly_active_recipients/dt=2026-10-02/part-0.csv", "monthly_active_recipients", "unreadable_csv"),
+    ]
+
+
+def test_clean_rows(warehouse: Path) -> None:
+    for model, (key, ids) in CLEAN_IDS.items():
+        assert [r[0] for r in query(warehouse, f"select {key} from staging.{model} order by 1")] == ids, model
+    assert query(warehouse, "select count(*) from staging.stg_platform__accounts") == [(4,)]
+    assert query(warehouse, "select count(*) from staging.stg_platform__moderators") == [(2,)]
+
+
+def test_timestamps_are_normalised_to_utc(warehouse: Path) -> None:
+    # a2 was sent as 2026-09-02T10:00:00+02:00; r4 as 14:00+02:00; impressions of c5 as 11:00+02:00
+    created = query(warehouse, "select created_at::varchar from staging.stg_platform__accounts order by 1")
+    assert created == [("2026-09-01 00:00:00",)] * 3 + [("2026-09-02 08:00:00",)]
+    assert query(
+        warehouse, "select received_at::varchar from staging.stg_platform__reports where report_id = 'r4'"
+    ) == [("2026-09-30 12:00:00",)]
+    assert query(
+        warehouse,
+        "select hour_ts::varchar, date_day::varchar from staging.stg_platform__impressions where content_id = 'c5'",
+    ) == [("2026-09-30 09:00:00", "2026-09-30")]
+
+
+def test_restatements_and_versions(warehouse: Path) -> None:
+    # impressions: the later delivery (120) replaces the first (100)
+    assert query(
+        warehouse,
+        "select impressions, _delivered_dt::varchar from staging.stg_platform__impressions"
+        " where content_id = 'c1'",
+    ) == [(120, "2026-10-02")]
+    # content: the newest updated_at wins; the conflicting c2 loses to the first delivery
+    rows = dict(query(warehouse, "select content_id, title from staging.stg_platform__content"))
+    assert rows == {"c1": "renamed", "c2": "title c2", "c5": "title c5"}
+    assert query(
+        warehouse, "select link_domains from staging.stg_platform__content where content_id = 'c1'"
+    ) == [(["spam.example"],)]
+    # moderators: the restated roster row of m1 (active_to set) wins
+    assert query(
+        warehouse, "select active_to::varchar, languages from staging.stg_platform__moderators order by 1"
+    ) == [("2026-10-01", ["en", "de"]), (None, ["en"])]
+    # the conflicting review decision loses to the first delivered one
+    assert query(
+        warehouse, "select decision from staging.stg_platform__review_events where event_id = 'e2'"
+    ) == [("violating",)]
+
+
+def test_personal_data_is_pseudonymised(warehouse: Path) -> None:
+    columns = {
+        (t, c)
+        for t, c in query(
+            warehouse,
+            "select table_name, column_name from information_schema.columns where table_schema = 'staging'",
+        )
+    }
+    names = {c for _, c in columns}
+    for banned in (
+        "account_id",
+        "owner_account_id",
+        "reporter_id",
+        "reporter_email",
+        "email",
+        "signup_ip",
+        "reviewer_id",
+        "labeler_id",
+        "auditor_id",
+        "free_text",
+    ):
+        assert banned not in names, banned
+    keys = query(warehouse, "select account_key from staging.stg_platform__accounts")
+    assert all(k.startswith("p_") and len(k) == 22 for (k,) in keys)
+    # an account target is pseudonymised in place and joins account_key; content targets stay as they are
+    joined = query(
+        warehouse,
+        "select r.report_id from staging.stg_platform__reports as r"
+        " join staging.stg_platform__accounts as a on r.target_id = a.account_key",
+    )
+    assert joined == [("r2",)]
+    assert query(warehouse, "select target_id from staging.stg_platform__reports where report_id = 'r1'") == [
+        ("c1",)
+    ]
+    assert query(warehouse, "select has_free_text from staging.stg_platform__reports order by report_id") == [
+        (True,),
+        (False,),
+        (False,),
+    ]
+    owner = query(
+        warehouse,
+        "select count(*) from staging.stg_platform__content as c"
+        " join staging.stg_platform__accounts as a on c.owner_account_key = a.account_key",
+    )
+    assert owner == [(3,)]
+
+
+def test_schema_drift_is_recorded(warehouse: Path) -> None:
+    assert query(
+        warehouse,
+        "select _line_no, _extra_fields from staging.base_platform__accounts where _extra_fields is not null",
+    ) == [(3, ["favourite_colour"])]
+    assert query(
+        warehouse,
+        "select distinct _extra_fields from staging.base_platform__impressions where _delivered_dt = '2026-10-01'",
+    ) == [(["experiment"],)]
+    assert query(
+        warehouse,
+        "select feed, field_name, delivered_dt::varchar, records, files"
+        " from quarantine.rpt_schema_drift order by 1",
+    ) == [
+        ("accounts", "favourite_colour", "2026-10-01", 1, 1),
+        ("impressions", "experiment", "2026-10-01", 7, 1),
+        ("moderators", "shift", "2026-10-01", 3, 1),
+    ]
+
+
+def test_rebuild_is_identical(warehouse: Path) -> None:
+    data_dir = warehouse.parent
+    sql = "select * from quarantine.rpt_load_reconciliation order by 1, 2"
+    before = query(warehouse, sql)
+    stg_before = query(warehouse, "select * from staging.stg_platform__impressions order by all")
+    build_warehouse(data_dir, select=STAGING)
+    assert query(warehouse, sql) == before
+    assert query(warehouse, "select * from staging.stg_platform__impressions order by all") == stg_before
+
+
+def test_reconciliation_test_fails_when_a_record_goes_missing(warehouse: Path, tmp_path: Path) -> None:
+    import shutil
+
+    import duckdb
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(warehouse.parent, data_dir, ignore=shutil.ignore_patterns("dbt-target", "dbt-logs"))
+    con = duckdb.connect(str(data_dir / "warehouse.duckdb"))
+    con.execute("delete from staging.base_platform__reports where _line_no = 5")
+    con.execute("delete from quarantine.rpt_load_reconciliation")
+    con.close()
+    run_dbt_isolated(data_dir, ["run", "--select", "rpt_load_reconciliation"])
+    result = run_dbt_isolated(data_dir, ["test", "--select", "rpt_load_reconciliation"], check=False)
+    assert result.returncode != 0
+    assert "reconciles_with_raw" in result.stdout
