@@ -1,0 +1,158 @@
+-- Every report with its first final decision and first action on its target, its queue and the
+-- vendor that decided. Clock start is received_at. A decision is the first `decided` review event
+-- on the report's target (same target_type and target_id) at or after received_at whose decision
+-- is final (violating, not_violating, unable_to_review), from whichever review: one decision on
+-- an item answers every open report on it; `escalated` hands over and does not stop the clock. An
+-- enforcement action on the target counts as a decision at its decided_at. Time to action runs to
+-- the first effective_at of an action on the target at or after received_at.
+with
+
+reports as (
+
+    select * from {{ ref('stg_platform__reports') }}
+
+),
+
+review_events as (
+
+    select * from {{ ref('stg_platform__review_events') }}
+
+),
+
+actions as (
+
+    select * from {{ ref('stg_platform__enforcement_actions') }}
+
+),
+
+sla_targets as (
+
+    select * from {{ ref('int_reports_sla_targets_matched') }}
+
+),
+
+final_decisions as (
+
+    select
+        target_type,
+        target_id,
+        vendor,
+        event_ts as decided_at
+    from review_events
+    where
+        event_type = 'decided'
+        and decision in ('violating', 'not_violating', 'unable_to_review')
+
+),
+
+first_review_decision as (
+
+    select
+        reports.report_id,
+        min(final_decisions.decided_at) as decided_at,
+        arg_min(final_decisions.vendor, final_decisions.decided_at) as vendor
+    from reports
+    inner join final_decisions
+        on
+            reports.target_type = final_decisions.target_type
+            and reports.target_id = final_decisions.target_id
+            and reports.received_at <= final_decisions.decided_at
+    group by reports.report_id
+
+),
+
+first_action_decision as (
+
+    select
+        reports.report_id,
+        min(actions.decided_at) as decided_at
+    from reports
+    inner join actions
+        on
+            reports.target_type = actions.target_type
+            and reports.target_id = actions.target_id
+            and reports.received_at <= actions.decided_at
+    group by reports.report_id
+
+),
+
+first_action as (
+
+    select
+        reports.report_id,
+        min(actions.effective_at) as actioned_at
+    from reports
+    inner join actions
+        on
+            reports.target_type = actions.target_type
+            and reports.target_id = actions.target_id
+            and reports.received_at <= actions.effective_at
+    group by reports.report_id
+
+),
+
+own_review_queue as (
+
+    select
+        source_ref as report_id,
+        arg_min(queue, event_ts) as queue
+    from review_events
+    where source_type = 'report' and event_type = 'enqueued'
+    group by source_ref
+
+),
+
+final as (
+
+    select
+        reports.report_id,
+        reports.target_type,
+        reports.target_id,
+        reports.reporter_type,
+        reports.channel,
+        reports.priority,
+        reports.reason_code,
+        sla_targets.policy_area,
+        coalesce(own_review_queue.queue, sla_targets.default_queue) as queue,
+        case
+            when
+                first_review_decision.decided_at is not null
+                and (
+                    first_action_decision.decided_at is null
+                    or first_review_decision.decided_at <= first_action_decision.decided_at
+                )
+                then first_review_decision.vendor
+        end as vendor,
+        reports.country,
+        reports.is_dsa_notice,
+        sla_targets.sla_target_id,
+        sla_targets.target_hours,
+        sla_targets.is_published_sla,
+        reports.received_at,
+        reports.received_at::date as received_date,
+        reports.acknowledged_at,
+        least(first_review_decision.decided_at, first_action_decision.decided_at) as first_decision_at,
+        case
+            when first_review_decision.decided_at is null and first_action_decision.decided_at is null then null
+            when first_action_decision.decided_at is null then 'review'
+            when first_review_decision.decided_at is null then 'action'
+            when first_review_decision.decided_at <= first_action_decision.decided_at then 'review'
+            else 'action'
+        end as decided_by,
+        first_action.actioned_at as first_action_at
+
+    from reports
+    left join sla_targets
+        on reports.report_id = sla_targets.report_id
+    left join first_review_decision
+        on reports.report_id = first_review_decision.report_id
+    left join first_action_decision
+        on reports.report_id = first_action_decision.report_id
+    left join first_action
+        on reports.report_id = first_action.report_id
+    left join own_review_queue
+        on reports.report_id = own_review_queue.report_id
+
+)
+
+select * from final

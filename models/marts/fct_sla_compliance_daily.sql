@@ -1,0 +1,160 @@
+-- Daily SLA figures by reporter type, channel and queue.
+-- Cohort columns (reports .. max_hours) describe the reports received that day, with decisions
+-- counted up to the warehouse's as-of time. Backlog columns (open_*) are a snapshot of every
+-- report still undecided at the end of that day (UTC; the last day is cut at the as-of time),
+-- whatever day it was received, by age at that moment; open_breaches are those whose age then
+-- exceeded their target.
+with
+
+responses as (
+
+    select * from {{ ref('int_reports_responses_joined') }}
+
+),
+
+as_of as (
+
+    select * from {{ ref('int_data_as_of') }}
+
+),
+
+cohort as (
+
+    select
+        responses.received_date as date_day,
+        responses.reporter_type,
+        responses.channel,
+        responses.queue,
+        count(*) as reports,
+        count(responses.first_decision_at) as decided,
+        count(*) filter (
+            where epoch(responses.first_decision_at - responses.received_at) / 3600.0 <= responses.target_hours
+        ) as compliant,
+        count(*) filter (
+            where epoch(responses.first_decision_at - responses.received_at) / 3600.0 > responses.target_hours
+        ) as breached,
+        quantile_cont(epoch(responses.first_decision_at - responses.received_at) / 3600.0, 0.5) as p50_hours,
+        quantile_cont(epoch(responses.first_decision_at - responses.received_at) / 3600.0, 0.9) as p90_hours,
+        max(epoch(responses.first_decision_at - responses.received_at) / 3600.0) as max_hours
+    from responses
+    group by all
+
+),
+
+open_days as (
+
+    select
+        responses.report_id,
+        responses.reporter_type,
+        responses.channel,
+        responses.queue,
+        responses.target_hours,
+        responses.received_at,
+        responses.first_decision_at,
+        as_of.as_of,
+        unnest(
+            generate_series(
+                responses.received_date::timestamp,
+                coalesce(responses.first_decision_at, as_of.as_of)::date::timestamp,
+                interval 1 day
+            )
+        )::date as date_day
+    from responses
+    cross join as_of
+
+),
+
+open_snapshots as (
+
+    select
+        date_day,
+        reporter_type,
+        channel,
+        queue,
+        target_hours,
+        epoch(least(date_day + interval 1 day, as_of) - received_at) / 3600.0 as age_hours
+    from open_days
+    where
+        date_day <= as_of::date
+        and (first_decision_at is null or first_decision_at > least(date_day + interval 1 day, as_of))
+
+),
+
+backlog as (
+
+    select
+        date_day,
+        reporter_type,
+        channel,
+        queue,
+        count(*) filter (where age_hours < 1) as open_lt_1h,
+        count(*) filter (where age_hours >= 1 and age_hours < 4) as open_1h_4h,
+        count(*) filter (where age_hours >= 4 and age_hours < 24) as open_4h_24h,
+        count(*) filter (where age_hours >= 24 and age_hours < 72) as open_1d_3d,
+        count(*) filter (where age_hours >= 72 and age_hours < 168) as open_3d_7d,
+        count(*) filter (where age_hours >= 168) as open_gt_7d,
+        count(*) filter (where age_hours > target_hours) as open_breaches
+    from open_snapshots
+    group by all
+
+),
+
+keys as (
+
+    select
+        date_day,
+        reporter_type,
+        channel,
+        queue
+    from cohort
+    union
+    select
+        date_day,
+        reporter_type,
+        channel,
+        queue
+    from backlog
+
+),
+
+final as (
+
+    select
+        keys.date_day,
+        keys.reporter_type,
+        keys.channel,
+        keys.queue,
+        coalesce(cohort.reports, 0) as reports,
+        coalesce(cohort.decided, 0) as decided,
+        coalesce(cohort.compliant, 0) as compliant,
+        coalesce(cohort.breached, 0) as breached,
+        cohort.compliant::double / nullif(cohort.decided, 0) as compliance_rate,
+        cohort.p50_hours,
+        cohort.p90_hours,
+        cohort.max_hours,
+        coalesce(backlog.open_lt_1h, 0) as open_lt_1h,
+        coalesce(backlog.open_1h_4h, 0) as open_1h_4h,
+        coalesce(backlog.open_4h_24h, 0) as open_4h_24h,
+        coalesce(backlog.open_1d_3d, 0) as open_1d_3d,
+        coalesce(backlog.open_3d_7d, 0) as open_3d_7d,
+        coalesce(backlog.open_gt_7d, 0) as open_gt_7d,
+        coalesce(backlog.open_breaches, 0) as open_breaches,
+        as_of.as_of
+    from keys
+    left join cohort
+        on
+            keys.date_day = cohort.date_day
+            and keys.reporter_type = cohort.reporter_type
+            and keys.channel = cohort.channel
+            and keys.queue is not distinct from cohort.queue
+    left join backlog
+        on
+            keys.date_day = backlog.date_day
+            and keys.reporter_type = backlog.reporter_type
+            and keys.channel = backlog.channel
+            and keys.queue is not distinct from backlog.queue
+    cross join as_of
+
+)
+
+select * from final
