@@ -1,0 +1,34 @@
+{#- Combine SQL detection rules (one model each under models/rules/definitions/) into one
+    relation with the shared flag interface:
+    rule_id, rule_version, status (enforce|shadow|candidate), target_type, target_id, flagged_at.
+    Listing the models explicitly (rather than discovering them from the graph) keeps the
+    dependency visible to dbt at parse time; tests/python/test_rules.py checks that every
+    rule model is listed in exactly one place. A target flagged twice by the same rule
+    version keeps its earliest flag. -#}
+{% macro union_rule_flags(rule_models) -%}
+    with unioned as (
+        {%- for rule_model in rule_models %}
+        select
+            rule_id,
+            rule_version::bigint as rule_version,
+            status,
+            target_type,
+            target_id,
+            flagged_at
+        from {{ ref(rule_model) }}
+        {%- if not loop.last %}
+        union all
+        {%- endif %}
+        {%- endfor %}
+    )
+
+    select
+        rule_id,
+        rule_version,
+        any_value(status) as status,
+        target_type,
+        target_id,
+        min(flagged_at) as flagged_at
+    from unioned
+    group by rule_id, rule_version, target_type, target_id
+{%- endmacro %}

@@ -1,0 +1,128 @@
+{%- set new_account_days = var('new_account_days', 14) -%}
+-- The daily series that incident detection watches (metrics.md, "Incidents and
+-- anomalies"), one row per series and day, zero-filled between the first and last day of
+-- data so a quiet day counts as 0 in the baseline rather than being skipped, with the
+-- items that contributed most to each day.
+--   reports            reports received, by reason x country
+--   new_account_uploads items uploaded by accounts at most 14 days old
+--   rule_hits          hits per detector (rule id : version : source : mode)
+--   link_domain        distinct new accounts posting a link domain that day
+with accounts as (
+    select
+        account_key,
+        created_at as account_created_at
+    from {{ ref('stg_platform__accounts') }}
+),
+
+new_account_content as (
+    select
+        catalogue.content_id,
+        catalogue.owner_account_key,
+        catalogue.created_at,
+        catalogue.link_domains
+    from {{ ref('stg_platform__content') }} as catalogue
+    inner join accounts
+        on catalogue.owner_account_key = accounts.account_key
+    where catalogue.created_at <= accounts.account_created_at + interval {{ new_account_days }} day
+),
+
+contributions as (
+    select
+        'reports' as series_type,
+        reason_code || ':' || coalesce(country, 'unknown') as series_key,
+        received_at::date as date_day,
+        target_type || ':' || target_id as item_id,
+        count(*) as contribution
+    from {{ ref('stg_platform__reports') }}
+    group by all
+
+    union all
+
+    select
+        'new_account_uploads' as series_type,
+        'all' as series_key,
+        created_at::date as date_day,
+        'account:' || owner_account_key as item_id,
+        count(*) as contribution
+    from new_account_content
+    group by all
+
+    union all
+
+    select
+        'rule_hits' as series_type,
+        rule_id || ':v' || rule_version || ':' || hit_source || ':' || status as series_key,
+        hit_at::date as date_day,
+        target_type || ':' || target_id as item_id,
+        count(*) as contribution
+    from {{ ref('int_rule_hits_unioned') }}
+    where status in ('enforce', 'shadow')
+    group by all
+
+    union all
+
+    select
+        'link_domain' as series_type,
+        lower(domains.link_domain) as series_key,
+        new_account_content.created_at::date as date_day,
+        'account:' || new_account_content.owner_account_key as item_id,
+        -- the series counts accounts, so each account contributes 1 whatever its item count
+        1 as contribution
+    from new_account_content
+    cross join unnest(new_account_content.link_domains) as domains (link_domain)
+    group by all
+),
+
+observed as (
+    select
+        series_type,
+        series_key,
+        date_day,
+        sum(contribution)::bigint as series_value,
+        list(item_id order by contribution desc, item_id asc)[1:5] as top_items
+    from contributions
+    group by all
+),
+
+-- the event window: the catalogue reaches back before the first delivered event, but a
+-- series only means something from the first day events were delivered
+window_start as (
+    select min(received_at)::date as first_day
+    from {{ ref('stg_platform__reports') }}
+),
+
+days as (
+    select unnest(generate_series(window_start.first_day, max(observed.date_day), interval 1 day))::date as date_day
+    from observed
+    cross join window_start
+    group by window_start.first_day
+),
+
+series as (
+    select
+        series_type,
+        series_key,
+        min(date_day) as first_day
+    from observed
+    group by all
+),
+
+final as (
+    select
+        series.series_type,
+        series.series_key,
+        days.date_day,
+        coalesce(observed.series_value, 0) as series_value,
+        coalesce(observed.top_items, []::varchar[]) as top_items
+    from series
+    cross join days
+    left join observed
+        on
+            series.series_type = observed.series_type
+            and series.series_key = observed.series_key
+            and days.date_day = observed.date_day
+    -- a detector's series starts when it was launched: its launch is not an anomaly
+    where series.series_type != 'rule_hits' or days.date_day >= series.first_day
+)
+
+select * from final

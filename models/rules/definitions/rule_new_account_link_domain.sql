@@ -1,0 +1,16 @@
+with flags as (
+    {{ new_account_link_domain_flags(min_accounts=3, window_days=7, max_account_age_days=14) }}
+),
+
+final as (
+    select
+        'sql_new_account_link_domain' as rule_id,
+        1 as rule_version,
+        'shadow' as status,
+        'content' as target_type,
+        content_id as target_id,
+        flagged_at
+    from flags
+)
+
+select * from final
