@@ -1,0 +1,366 @@
+"""The impressions stream: hourly counts per item × surface × country, generated day by day (NumPy),
+written as Parquet per delivery day, with the impression-based truth (prevalence, unwanted
+impressions) and the prevalence sample computed on the same arrays as they stream past.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import constants as K
+from .world import DAY, DIURNAL_LOCAL, HOUR, INF, WEEKLY, World
+
+NS = len(K.SURFACES)
+NC = len(K.COUNTRY_CODES)
+KC = NS * NC
+
+TAIL_ROWS = 3.0  # items expecting fewer impression rows a day than this are drawn per day, not per hour
+
+SCHEMA = pa.schema([
+    ("hour_ts", pa.timestamp("us", tz="UTC")),
+    ("content_id", pa.string()),
+    ("surface", pa.string()),
+    ("country", pa.string()),
+    ("impressions", pa.int64()),
+    ("streams", pa.int64()),
+])
+
+
+@dataclass
+class TruthInputs:
+    """What a perfect warehouse knows from the delivered files (see truth.py)."""
+
+    judged: np.ndarray  # bool per item
+    end_global: np.ndarray  # int64 per item: earliest exposure-ending effective_at with GLOBAL scope (INF)
+    scoped_keys: np.ndarray  # sorted int64 item*NC+country
+    scoped_end: np.ndarray  # int64 min effective_at for that key
+    signal: np.ndarray  # int64 per item: first signal (INF)
+    created: np.ndarray  # int64 per item
+
+
+@dataclass
+class ImpressionResult:
+    rows_written: int = 0
+    rows_delivered: int = 0
+    files: list[dict] = field(default_factory=list)
+    prevalence: np.ndarray | None = None  # [days, NS, 2] impressions, spam
+    unwanted: np.ndarray | None = None  # [days, NS, NC, 4] impressions, unwanted, before, after
+    samples: list[dict] = field(default_factory=list)
+    restated: list[dict] = field(default_factory=list)
+    extra_column_file: str | None = None
+    seconds: float = 0.0
+
+
+def _ranking(rng: np.random.Generator) -> np.ndarray:
+    """Per market (home country): (surface, country) combos ordered by how often they occur."""
+    cw = np.array([c[3] for c in K.COUNTRIES])
+    cw = cw / cw.sum()
+    sw = np.array(K.SURFACE_WEIGHTS)
+    out = np.empty((NC, KC), dtype=np.int32)
+    for m in range(NC):
+        langs = set(K.COUNTRIES[m][2])
+        same_lang = np.array([1.0 if langs & set(c[2]) else 0.0 for c in K.COUNTRIES])
+        wc = 0.55 * (np.arange(NC) == m) + 0.3 * cw + 0.15 * same_lang * cw / max((same_lang * cw).sum(), 1e-9)
+        w = (sw[:, None] * wc[None, :]).ravel() * rng.lognormal(0, 0.1, size=KC)
+        out[m] = np.argsort(-w, kind="stable")
+    return out
+
+
+def _calibrate(pop: np.ndarray, alive_frac: np.ndarray, target_rows: float) -> float:
+    lo, hi = 1e-6, 1e6
+    dn = DIURNAL_LOCAL / 24.0
+    pop32 = pop.astype(np.float32)[:, None]
+    dn32 = dn.astype(np.float32)[None, :]
+    for _ in range(36):
+        c = (lo * hi) ** 0.5
+        rows = (np.minimum(KC, np.float32(c) * pop32 * dn32).sum(axis=1) * alive_frac).sum()
+        if rows > target_rows:
+            hi = c
+        else:
+            lo = c
+    return (lo * hi) ** 0.5
+
+
+def generate(w: World, landing: Path, last_dt: int, tin: TruthInputs, samples_per_stratum: int,
+             progress: bool = True, extra_column_dt: int | None = None) -> ImpressionResult:
+    t0 = time.perf_counter()
+    rng = np.random.default_rng(np.random.SeedSequence([w.seed, 7]))
+    res = ImpressionResult()
+    n = len(w.item_ids)
+    days = w.days
+    created = np.array(w.item_created, dtype=np.int64)
+    pop = np.array(w.item_pop, dtype=np.float64)
+    market = np.array(w.item_country, dtype=np.int32)
+    tz = np.array([K.COUNTRIES[c][4] for c in range(NC)], dtype=np.int64)[market]
+    # diurnal profile in UTC hours per item (local curve shifted by the market's offset)
+    diurnal_by_tz = {o: np.roll(DIURNAL_LOCAL, -o) for o in set(tz.tolist())}  # utc h = local h - offset
+    tz_codes = sorted(diurnal_by_tz)
+    tz_idx = np.searchsorted(np.array(tz_codes), tz)
+    diurnal = np.stack([diurnal_by_tz[o] for o in tz_codes]) / 24.0  # [ntz, 24]
+    ranking = _ranking(rng)
+    cdf = np.cumsum(diurnal, axis=1)
+    cdf_flat = (np.arange(len(tz_codes))[:, None] + cdf / cdf[:, -1:]).ravel()
+    alive_frac = np.clip((w.end - np.maximum(created, w.start)) / (w.end - w.start), 0, 1)
+    c = _calibrate(pop, alive_frac, w.scale.rows_per_day)
+    rate = c * pop  # expected rows per day (before the weekly factor)
+    mu = 1.0 + 3.0 * (pop / np.median(pop)) ** 0.35  # mean impressions of a row
+    gdec = 1.6 / (1.0 + np.arange(KC) / 6.0) + 0.2
+    stream_rate = np.array(K.STREAM_RATE)
+    fake_streams = np.array([p == "spam_artificial_streaming" for p in w.item_policy])
+    hide_from = np.full(n, INF, dtype=np.int64)
+    for it, t in w.hide_from.items():
+        hide_from[it] = t
+    win_from = np.full(n, INF, dtype=np.int64)
+    win_to = np.full(n, INF, dtype=np.int64)
+    for it, wins in w.hide_windows.items():
+        win_from[it], win_to[it] = wins[0]
+    sc = {}
+    for it, ci, t in w.scoped_hide:
+        k = it * NC + ci
+        sc[k] = min(sc.get(k, INF), t)
+    sc_keys = np.array(sorted(sc), dtype=np.int64)
+    sc_vals = np.array([sc[k] for k in sorted(sc)], dtype=np.int64)
+    spam_from = np.array(w.item_spam_from, dtype=np.int64)
+    spam_to = np.array(w.item_spam_to, dtype=np.int64)
+    ids = pa.array(w.item_ids, pa.string())
+    surf_arr = pa.array(K.SURFACES, pa.string())
+    ctry_arr = pa.array(K.COUNTRY_CODES, pa.string())
+    # truth inputs as arrays
+    judged = tin.judged
+    t_end_g = tin.end_global
+    t_sig = tin.signal
+    prev = np.zeros((days, NS, 2), dtype=np.int64)
+    unw = np.zeros((days, NS, NC, 4), dtype=np.int64)
+    pending: dict[int, list[pa.Table]] = {}
+    extra_files: dict[int, list[tuple[str, pa.Table]]] = {}
+    order = np.argsort(created, kind="stable")
+    created_sorted = created[order]
+    restate_day = days // 2 if days >= 6 else -1
+    resend_day = max(1, days // 3) if days >= 5 else -1
+    items_policy = w.item_policy
+    labelers = ["lbl-" + x for x in ("4f1d9a0c22e1", "8b3e77d1a0f4", "c9a2e6153b7d", "17e0b5fd9c3a")]
+    sample_rng = np.random.default_rng(np.random.SeedSequence([w.seed, 11]))
+    part_no: dict[int, int] = {}
+
+    tty = sys.stderr.isatty()
+    pool = ThreadPoolExecutor(max_workers=1)  # Parquet encoding runs beside the next day's generation
+    writing: list = []
+
+    def flush(dt: int) -> None:
+        parts = pending.pop(dt, [])
+        if dt > last_dt:
+            return
+        day = np.datetime64(w.start // DAY, "D") + dt
+        out_dir = landing / "impressions" / f"dt={day}"
+        files = []
+        if parts:
+            tbl = _table(ids, surf_arr, ctry_arr, *(np.concatenate([p[k] for p in parts]) for k in range(6)))
+            if dt == extra_column_dt:  # schema drift: a producer adds a column (rows stay clean)
+                tbl = tbl.append_column("device_class", pa.array(
+                    np.array(["mobile", "desktop", "tv", "car"])[np.arange(tbl.num_rows) % 4], pa.string()))
+                res.extra_column_file = f"impressions/dt={day}/part-{part_no.get(dt, 0)}.parquet"
+            files.append(("clean", tbl))
+        files.extend((k, _table(ids, surf_arr, ctry_arr, *a)) for k, a in extra_files.pop(dt, []))
+        for kind, tbl in files:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            pno = part_no.get(dt, 0)
+            part_no[dt] = pno + 1
+            path = out_dir / f"part-{pno}.parquet"
+            while len(writing) >= 2:
+                writing.pop(0).result()
+            writing.append(pool.submit(pq.write_table, tbl, path, compression="snappy", store_schema=False))
+            res.files.append({"feed": "impressions", "delivered_dt": str(day), "file": str(path.relative_to(landing)),
+                              "kind": kind, "records": tbl.num_rows})
+            res.rows_written += tbl.num_rows
+
+    for d in range(days):
+        T = w.start + d * DAY
+        hi = np.searchsorted(created_sorted, T + DAY, side="left")
+        cand = order[:hi]
+        cand = cand[(hide_from[cand] > T) | (win_to[cand] < T + DAY)]
+        hours = T + np.arange(24, dtype=np.int64) * HOUR
+        dow = int(((T // DAY) + 3) % 7)
+        # two tiers: popular items get an hourly Poisson draw per (item, hour); the long tail draws its
+        # day's rows at once and spreads them over the (local) diurnal curve -- same distribution, fewer draws
+        lam_day = rate[cand] * WEEKLY[dow]
+        tail = lam_day < TAIL_ROWS
+        cand_t, cand = cand[tail], cand[~tail]
+        lam = lam_day[~tail][:, None] * diurnal[tz_idx[cand]]
+        # hours an item can be seen: from the hour after its creation, before it was hidden, outside a
+        # reversed action's window; only items that change state during the day need the hourly mask
+        cr, hf, wf, wt = created[cand], hide_from[cand], win_from[cand], win_to[cand]
+        last_h = T + 23 * HOUR
+        part = np.flatnonzero(~((cr <= T - HOUR) & (hf > last_h) & ((wf > last_h) | (wt <= T))))
+        if len(part):
+            h = hours[None, :]
+            c = cr[part, None]
+            alive = (h >= c - c % HOUR + HOUR) & (h < hf[part, None])
+            alive &= ~((h >= wf[part, None]) & (h < wt[part, None]))
+            lam[part] *= alive
+        nz_i, nz_h = np.nonzero(lam > 0)
+        k = rng.poisson(np.minimum(lam[nz_i, nz_h], KC))
+        k = np.minimum(k, KC)
+        sel = k > 0
+        nz_i, nz_h, k = nz_i[sel], nz_h[sel], k[sel]
+        item_h = np.repeat(cand[nz_i], k)
+        hour_h = np.repeat(nz_h, k).astype(np.int64)
+        j_h = np.arange(len(item_h), dtype=np.int64) - np.repeat(np.cumsum(k) - k, k)
+        # the tail
+        r_t = rng.poisson(lam_day[tail])
+        st = r_t > 0
+        item_t = np.repeat(cand_t[st], r_t[st])
+        tzr = tz_idx[item_t]
+        hour_t = np.searchsorted(cdf_flat, tzr + rng.random(len(item_t)), side="right") - tzr * 24
+        hour_t = np.clip(hour_t, 0, 23).astype(np.int64)
+        hts = T + hour_t * HOUR
+        c = created[item_t]
+        ok = (hts >= c - c % HOUR + HOUR) & (hts < hide_from[item_t])
+        ok &= ~((hts >= win_from[item_t]) & (hts < win_to[item_t]))
+        item_t, hour_t = item_t[ok], hour_t[ok]
+        key = item_t.astype(np.int64) * 24 + hour_t
+        o = np.argsort(key, kind="stable")
+        item_t, hour_t, key = item_t[o], hour_t[o], key[o]
+        n_t = len(key)
+        first = np.ones(n_t, dtype=bool)
+        first[1:] = key[1:] != key[:-1]
+        pos = np.arange(n_t, dtype=np.int64)
+        j_t = np.minimum(pos - np.maximum.accumulate(np.where(first, pos, 0)), KC - 1)
+        item = np.concatenate([item_h, item_t])
+        hour = np.concatenate([hour_h, hour_t])
+        j = np.concatenate([j_h, j_t])
+        total = len(item)
+        combo = ranking[market[item], j]
+        surface = combo // NC
+        country = combo % NC
+        hour_ts = T + hour * HOUR
+        if len(sc_keys):
+            key = item.astype(np.int64) * NC + country
+            pos = np.searchsorted(sc_keys, key)
+            pos = np.minimum(pos, len(sc_keys) - 1)
+            hit = sc_keys[pos] == key
+            keep = ~(hit & (hour_ts >= sc_vals[pos]))
+            item, hour_ts, surface, country, j = item[keep], hour_ts[keep], surface[keep], country[keep], j[keep]
+            total = len(item)
+        imp = 1 + rng.poisson((mu[item] - 1.0) * gdec[j])
+        sr = np.where(fake_streams[item], 0.97, stream_rate[surface])
+        streams = np.floor(imp * sr * rng.random(total) * 1.6).astype(np.int64)
+        streams = np.minimum(streams, imp)
+        # delivery: hours before 18:00 the same day, the evening the next day, ~1.5% late by 2-14 days
+        dt = np.where((hour_ts - T) // HOUR < 18, d, d + 1)
+        late = rng.random(total) < 0.015
+        dt = np.where(late, d + rng.integers(2, 15, size=total), dt)
+        delivered = dt <= last_dt
+        imp_truth = imp.copy()
+        if d == restate_day:
+            cand_r = np.flatnonzero(delivered & (dt == d))[:: max(1, total // 40)][:25]
+            if len(cand_r) and d + 3 <= last_dt:
+                new = imp[cand_r] + rng.integers(1, 25, size=len(cand_r))
+                imp_truth[cand_r] = new
+                extra_files.setdefault(d + 3, []).append(("restatement", (
+                    hour_ts[cand_r], item[cand_r], surface[cand_r], country[cand_r], new, np.minimum(streams[cand_r], new))))
+                res.restated.append({"delivered_dt": str(np.datetime64(w.start // DAY, "D") + d), "restated_dt":
+                                     str(np.datetime64(w.start // DAY, "D") + d + 3), "rows": len(cand_r)})
+        if d == resend_day:
+            cand_s = np.flatnonzero(delivered & (dt == d))[:: max(1, total // 60)][:30]
+            if len(cand_s) and d + 2 <= last_dt:
+                extra_files.setdefault(d + 2, []).append(("resend", (
+                    hour_ts[cand_s], item[cand_s], surface[cand_s], country[cand_s], imp[cand_s], streams[cand_s])))
+        # write (grouped by delivery day)
+        for ddt in np.unique(dt[delivered]).tolist():
+            m = delivered & (dt == ddt)
+            pending.setdefault(ddt, []).append((hour_ts[m], item[m], surface[m], country[m], imp[m], streams[m]))
+        # ---- truth on the delivered rows (restated values)
+        it_d, ht_d, s_d, c_d, v_d = item[delivered], hour_ts[delivered], surface[delivered], country[delivered], imp_truth[delivered]
+        res.rows_delivered += len(it_d)
+        is_spam = (ht_d + HOUR > spam_from[it_d]) & (ht_d < spam_to[it_d])
+        prev[d, :, 0] += np.bincount(s_d, weights=v_d, minlength=NS).astype(np.int64)
+        prev[d, :, 1] += np.bincount(s_d, weights=v_d * is_spam, minlength=NS).astype(np.int64)
+        end = t_end_g[it_d]
+        if len(tin.scoped_keys):
+            key = it_d.astype(np.int64) * NC + c_d
+            pos = np.minimum(np.searchsorted(tin.scoped_keys, key), len(tin.scoped_keys) - 1)
+            hitk = tin.scoped_keys[pos] == key
+            end = np.where(hitk, np.minimum(end, tin.scoped_end[pos]), end)
+        unwanted = judged[it_d] & (ht_d < end) & (ht_d + HOUR > tin.created[it_d])
+        before = unwanted & (ht_d < t_sig[it_d])
+        cell = s_d * NC + c_d
+        unw[d, :, :, 0] += np.bincount(cell, weights=v_d, minlength=KC).reshape(NS, NC).astype(np.int64)
+        unw[d, :, :, 1] += np.bincount(cell, weights=v_d * unwanted, minlength=KC).reshape(NS, NC).astype(np.int64)
+        unw[d, :, :, 2] += np.bincount(cell, weights=v_d * before, minlength=KC).reshape(NS, NC).astype(np.int64)
+        unw[d, :, :, 3] += np.bincount(cell, weights=v_d * (unwanted & ~before), minlength=KC).reshape(NS, NC).astype(np.int64)
+        # ---- prevalence sample: impressions drawn uniformly within each surface stratum
+        for s in range(NS):
+            ms = np.flatnonzero(s_d == s)
+            if len(ms) == 0:
+                continue
+            cum = np.cumsum(v_d[ms])
+            tot = int(cum[-1])
+            nsmp = samples_per_stratum
+            u = sample_rng.random(nsmp) * tot
+            picks = ms[np.searchsorted(cum, u, side="right")]
+            prob = min(1.0, nsmp / tot)
+            for p in picks.tolist():
+                itx = int(it_d[p])
+                hts = int(ht_d[p])
+                pol = items_policy[itx]
+                if is_spam[p] or pol is not None and not K.POLICIES[pol][1] and hts + HOUR > created[itx]:
+                    label, code = "violating", pol
+                else:
+                    label, code = "not_violating", None
+                if sample_rng.random() < 0.02:
+                    label, code = "unlabelable", None
+                lab_at = T + DAY + int(sample_rng.integers(2 * HOUR, 4 * DAY))
+                res.samples.append({
+                    "sample_id": "smp_" + f"{int(sample_rng.integers(0, 2**62)):016x}", "hour_ts": hts,
+                    "content_id": w.item_ids[itx], "surface": K.SURFACES[s], "country": K.COUNTRY_CODES[int(c_d[p])],
+                    "stratum": K.SURFACES[s], "inclusion_prob": round(prob, 10), "label": label, "policy_code": code,
+                    "labeled_at": lab_at, "labeler_id": labelers[int(sample_rng.integers(0, len(labelers)))],
+                    "_t": lab_at, "_drawn": T + DAY, "_item": itx, "_spam": bool(is_spam[p]),
+                })
+        flush(d)
+        if progress and (tty or (d + 1) % max(1, days // 10) == 0 or d + 1 == days):
+            el = time.perf_counter() - t0
+            done = int(30 * (d + 1) / days)
+            cr = "\r" if tty else ""
+            print(f"{cr}  impressions [{'#' * done}{'.' * (30 - done)}] day {d + 1}/{days}  "
+                  f"{res.rows_written:,} rows  {res.rows_written / max(el, 1e-9) / 1e6:.2f}M rows/s",
+                  end="" if tty else "\n", file=sys.stderr, flush=True)
+    for dt in sorted(set(pending) | set(extra_files)):
+        if dt <= last_dt:
+            flush(dt)
+    for f in writing:
+        f.result()
+    pool.shutdown()
+    if progress and tty:
+        print(file=sys.stderr)
+    res.prevalence = prev
+    res.unwanted = unw
+    res.seconds = time.perf_counter() - t0
+    return res
+
+
+def _table(ids, surf_arr, ctry_arr, hour_ts, item, surface, country, imp, streams) -> pa.Table:
+    """Big tables keep content_id dictionary-encoded over the whole catalogue (no string copies);
+    small ones are decoded so their Parquet dictionary holds only the ids they use."""
+    n = len(item)
+    content = pa.DictionaryArray.from_arrays(pa.array(item.astype(np.int32)), ids)
+    surf = pa.DictionaryArray.from_arrays(pa.array(surface.astype(np.int32)), surf_arr)
+    ctry = pa.DictionaryArray.from_arrays(pa.array(country.astype(np.int32)), ctry_arr)
+    if n < len(ids) // 2:
+        content = content.dictionary_decode()
+    return pa.table({
+        "hour_ts": pa.array(hour_ts * 1_000_000, pa.int64()).cast(pa.timestamp("us", tz="UTC")),
+        "content_id": content,
+        "surface": surf.dictionary_decode() if n < 1000 else surf,
+        "country": ctry.dictionary_decode() if n < 1000 else ctry,
+        "impressions": pa.array(imp, pa.int64()),
+        "streams": pa.array(streams, pa.int64()),
+    })

@@ -1,0 +1,290 @@
+"""Ground truth: what a perfect warehouse computes from exactly the delivered files.
+
+Definitions (metrics.md, made exact here; the warehouse must agree):
+- reversed action: an appeal with outcome `reversed`, route internal, or out_of_court with
+  outcome_implemented = true. `partially_reversed` leaves the action standing.
+- judged spam item: a delivered, non-reversed action with a spam policy (policies.is_spam) targets the
+  item, or the account that owns it (owner from the content feed).
+- action time of an item, per country: the earliest effective_at among its delivered non-reversed
+  exposure-ending actions (remove, disable, service_suspend/terminate, account_suspend/terminate) on
+  the item or its owner account; GLOBAL applies to every country, a country list to those countries.
+  No such action: exposure runs to the end of the data.
+- an hourly impressions row is unwanted when the item is judged spam, hour_ts < action time
+  (country of the row) and hour_ts + 1h > created_at.
+- first signal: the earliest delivered report (received_at) or rule hit (hit_at, enforce or shadow)
+  on the item or its owner account. An unwanted row is `before signal` when hour_ts < first signal,
+  otherwise `after signal`.
+- true spam at an hour (prevalence): hour_ts + 1h > spam_from and hour_ts < spam_to (null = never ends).
+- impressions: the latest delivery of each (hour_ts, content_id, surface, country) key (restatements).
+- SLA: see `report_sla`.
+"""
+
+from __future__ import annotations
+
+import bisect
+from datetime import UTC, datetime
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import constants as K
+from .impressions import NC, NS, TruthInputs
+from .world import DAY, INF, World
+
+FINAL_DECISIONS = {"violating", "not_violating", "unable_to_review"}
+
+
+def _ts(values: list[int | None]) -> pa.Array:
+    return pa.array([None if v is None or v >= INF else v * 1_000_000 for v in values], pa.int64()).cast(
+        pa.timestamp("us", tz="UTC"))
+
+
+def reversed_actions(feeds: dict) -> set[str]:
+    out = set()
+    for a in feeds.get("appeals", []):
+        if a["outcome"] == "reversed" and (a["route"] == "internal" or a["outcome_implemented"] is True):
+            out.add(a["action_id"])
+    return out
+
+
+def truth_inputs(w: World, feeds: dict) -> TruthInputs:
+    n = len(w.item_ids)
+    idx = {cid: i for i, cid in enumerate(w.item_ids)}
+    owner_items: dict[str, list[int]] = {}
+    created = np.full(n, INF, dtype=np.int64)
+    latest: dict[str, dict] = {}
+    for r in feeds["content"]:
+        cur = latest.get(r["content_id"])
+        if cur is None or r["updated_at"] > cur["updated_at"]:
+            latest[r["content_id"]] = r
+    for cid, r in latest.items():
+        i = idx[cid]
+        created[i] = r["created_at"]
+        owner_items.setdefault(r["owner_account_id"], []).append(i)
+    rev = reversed_actions(feeds)
+
+    def items_of(target_type: str, target_id: str) -> list[int]:
+        if target_type == "content":
+            return [idx[target_id]] if target_id in latest else []
+        return owner_items.get(target_id, [])
+
+    judged = np.zeros(n, dtype=bool)
+    end_g = np.full(n, INF, dtype=np.int64)
+    scoped: dict[int, int] = {}
+    for a in feeds.get("enforcement_actions", []):
+        if a["action_id"] in rev:
+            continue
+        its = items_of(a["target_type"], a["target_id"])
+        if K.POLICIES[a["policy_code"]][1]:
+            judged[its] = True
+        if a["action_type"] in K.EXPOSURE_ENDING:
+            eff = a["effective_at"]
+            if a["territorial_scope"] == ["GLOBAL"]:
+                for i in its:
+                    end_g[i] = min(end_g[i], eff)
+            else:
+                for c in a["territorial_scope"]:
+                    ci = K.COUNTRY_CODES.index(c)
+                    for i in its:
+                        k = i * NC + ci
+                        scoped[k] = min(scoped.get(k, INF), eff)
+    signal = np.full(n, INF, dtype=np.int64)
+    for feed, tfield in (("reports", "received_at"), ("rule_hits", "hit_at")):
+        for r in feeds.get(feed, []):
+            for i in items_of(r["target_type"], r["target_id"]):
+                signal[i] = min(signal[i], r[tfield])
+    keys = np.array(sorted(scoped), dtype=np.int64)
+    return TruthInputs(judged=judged, end_global=end_g, scoped_keys=keys,
+                       scoped_end=np.array([scoped[k] for k in keys.tolist()], dtype=np.int64),
+                       signal=signal, created=created)
+
+
+# ------------------------------------------------------------------ SLA
+
+
+def sla_target(rep: dict, targets: list[dict]) -> tuple[float, bool]:
+    area = K.REASON_POLICY_AREA[rep["reason_code"]]
+    vals = {"reporter_type": rep["reporter_type"], "channel": rep["channel"], "priority": rep["priority"] or "",
+            "policy_area": area}
+    day = datetime.fromtimestamp(rep["received_at"], UTC).strftime("%Y-%m-%d")
+    best = None
+    for t in targets:
+        if t["valid_from"] > day:
+            continue
+        spec = 0
+        ok = True
+        for col, v in vals.items():
+            if t[col]:
+                if t[col] != v:
+                    ok = False
+                    break
+                spec += 1
+        if not ok:
+            continue
+        key = (-spec, t["target_hours"])
+        if best is None or key < best[0]:
+            best = (key, t)
+    return best[1]["target_hours"], best[1]["published"]
+
+
+def as_of(feeds: dict) -> int:
+    vals = [r["received_at"] for r in feeds.get("reports", [])]
+    vals += [r["event_ts"] for r in feeds.get("review_events", [])]
+    vals += [r["decided_at"] for r in feeds.get("enforcement_actions", [])]
+    vals += [r["effective_at"] for r in feeds.get("enforcement_actions", [])]
+    return max(vals)
+
+
+def report_sla(feeds: dict) -> pa.Table:
+    targets = K.load_sla_targets()
+    decisions: dict[tuple, list[int]] = {}
+    for e in feeds.get("review_events", []):
+        if e["event_type"] == "decided" and e["decision"] in FINAL_DECISIONS:
+            decisions.setdefault((e["target_type"], e["target_id"]), []).append(e["event_ts"])
+    act_dec: dict[tuple, list[int]] = {}
+    act_eff: dict[tuple, list[int]] = {}
+    for a in feeds.get("enforcement_actions", []):
+        act_dec.setdefault((a["target_type"], a["target_id"]), []).append(a["decided_at"])
+        act_eff.setdefault((a["target_type"], a["target_id"]), []).append(a["effective_at"])
+    for d in (decisions, act_dec, act_eff):
+        for v in d.values():
+            v.sort()
+    now = as_of(feeds)
+
+    def first_at_or_after(lst, t):
+        if not lst:
+            return None
+        i = bisect.bisect_left(lst, t)
+        return lst[i] if i < len(lst) else None
+
+    rows = {k: [] for k in ("report_id", "received_at", "reporter_type", "channel", "priority", "reason_code",
+                            "policy_area", "target_hours", "is_published_sla", "decided_at", "actioned_at",
+                            "hours_to_decision", "sla_status", "as_of")}
+    for r in sorted(feeds.get("reports", []), key=lambda x: x["report_id"]):
+        key = (r["target_type"], r["target_id"])
+        rt = r["received_at"]
+        cands = [x for x in (first_at_or_after(decisions.get(key), rt), first_at_or_after(act_dec.get(key), rt))
+                 if x is not None]
+        dec = min(cands) if cands else None
+        act = first_at_or_after(act_eff.get(key), rt)
+        th, pub = sla_target(r, targets)
+        if dec is not None:
+            hrs = (dec - rt) / 3600
+            status = "compliant" if hrs <= th else "breached"
+        else:
+            hrs = None
+            status = "open_breached" if (now - rt) / 3600 > th else "open_within_target"
+        rows["report_id"].append(r["report_id"])
+        rows["received_at"].append(rt)
+        rows["reporter_type"].append(r["reporter_type"])
+        rows["channel"].append(r["channel"])
+        rows["priority"].append(r["priority"])
+        rows["reason_code"].append(r["reason_code"])
+        rows["policy_area"].append(K.REASON_POLICY_AREA[r["reason_code"]])
+        rows["target_hours"].append(th)
+        rows["is_published_sla"].append(pub)
+        rows["decided_at"].append(dec)
+        rows["actioned_at"].append(act)
+        rows["hours_to_decision"].append(hrs)
+        rows["sla_status"].append(status)
+        rows["as_of"].append(now)
+    cols = {}
+    for k, v in rows.items():
+        if k in ("received_at", "decided_at", "actioned_at", "as_of"):
+            cols[k] = _ts(v)
+        elif k in ("target_hours", "hours_to_decision"):
+            cols[k] = pa.array(v, pa.float64())
+        elif k == "is_published_sla":
+            cols[k] = pa.array(v, pa.bool_())
+        else:
+            cols[k] = pa.array(v, pa.string())
+    return pa.table(cols)
+
+
+# ------------------------------------------------------------------ other truth tables
+
+
+def spam_items(w: World, feeds: dict) -> pa.Table:
+    delivered = {r["content_id"] for r in feeds["content"]}
+    rows = [i for i, cid in enumerate(w.item_ids) if cid in delivered and w.item_spam_from[i] < INF]
+    camp = {c: w.campaigns[c]["campaign_id"] for c in range(len(w.campaigns))}
+    return pa.table({
+        "content_id": pa.array([w.item_ids[i] for i in rows], pa.string()),
+        "owner_account_id": pa.array([w.account_ids[w.item_owner[i]] for i in rows], pa.string()),
+        "campaign_id": pa.array([camp.get(w.item_campaign[i]) for i in rows], pa.string()),
+        "spam_from": _ts([w.item_spam_from[i] for i in rows]),
+        "spam_to": _ts([w.item_spam_to[i] for i in rows]),
+        "policy_code": pa.array([w.item_policy[i] for i in rows], pa.string()),
+        "content_type": pa.array([w.item_type[i] for i in rows], pa.string()),
+    })
+
+
+def campaigns(w: World, feeds: dict) -> pa.Table:
+    delivered = {r["content_id"] for r in feeds["content"]}
+    acc_delivered = {r["account_id"] for r in feeds["accounts"]}
+    rows = []
+    for c in w.campaigns:
+        items = [i for i in c["items_idx"] if w.item_ids[i] in delivered]
+        accs = [a for a in c["accounts_idx"] if w.account_ids[a] in acc_delivered]
+        rows.append((c["campaign_id"], c["link_domain"], c["start_at"], c["detected_at"] if c["detected_at"] < w.end else None,
+                     c["rule_id"], c["rule_version"], c["content_type"], len(items), len(accs)))
+    cols = list(zip(*rows, strict=True)) if rows else [[]] * 9
+    return pa.table({
+        "campaign_id": pa.array(cols[0], pa.string()), "link_domain": pa.array(cols[1], pa.string()),
+        "start_at": _ts(list(cols[2])), "detected_at": _ts(list(cols[3])), "rule_id": pa.array(cols[4], pa.string()),
+        "rule_version": pa.array(cols[5], pa.int64()), "content_type": pa.array(cols[6], pa.string()),
+        "items": pa.array(cols[7], pa.int64()), "accounts": pa.array(cols[8], pa.int64()),
+    })
+
+
+def reviewer_error_rates(w: World, feeds: dict) -> pa.Table:
+    n_dec: dict[str, int] = {}
+    for e in feeds.get("review_events", []):
+        if e["event_type"] == "decided" and e.get("reviewer_id"):
+            n_dec[e["reviewer_id"]] = n_dec.get(e["reviewer_id"], 0) + 1
+    rs = sorted(w.reviewers, key=lambda r: r["reviewer_id"])
+    return pa.table({
+        "reviewer_id": pa.array([r["reviewer_id"] for r in rs], pa.string()),
+        "vendor": pa.array([r["vendor"] for r in rs], pa.string()),
+        "true_error_rate": pa.array([round(r["error_rate"], 6) for r in rs], pa.float64()),
+        "decisions": pa.array([n_dec.get(r["reviewer_id"], 0) for r in rs], pa.int64()),
+    })
+
+
+def prevalence_daily(w: World, prev: np.ndarray) -> pa.Table:
+    day0 = np.datetime64(w.start // DAY, "D")
+    rows = []
+    for d in range(prev.shape[0]):
+        for s in range(NS):
+            imp, sp = int(prev[d, s, 0]), int(prev[d, s, 1])
+            if imp > 0:
+                rows.append((day0 + d, K.SURFACES[s], imp, sp))
+        imp, sp = int(prev[d, :, 0].sum()), int(prev[d, :, 1].sum())
+        if imp > 0:
+            rows.append((day0 + d, "all", imp, sp))
+    return pa.table({
+        "date_day": pa.array(np.array([r[0] for r in rows], dtype="datetime64[D]"), pa.date32()),
+        "surface": pa.array([r[1] for r in rows], pa.string()),
+        "impressions": pa.array([r[2] for r in rows], pa.int64()),
+        "spam_impressions": pa.array([r[3] for r in rows], pa.int64()),
+        "true_prevalence": pa.array([r[3] / r[2] for r in rows], pa.float64()),
+    })
+
+
+def unwanted(w: World, unw: np.ndarray) -> pa.Table:
+    day0 = np.datetime64(w.start // DAY, "D")
+    d, s, c = np.nonzero(unw[:, :, :, 0] > 0)
+    return pa.table({
+        "date_day": pa.array((day0 + d).astype("datetime64[D]"), pa.date32()),
+        "surface": pa.array(np.array(K.SURFACES)[s].tolist(), pa.string()),
+        "country": pa.array(np.array(K.COUNTRY_CODES)[c].tolist(), pa.string()),
+        "impressions": pa.array(unw[d, s, c, 0], pa.int64()),
+        "unwanted_impressions": pa.array(unw[d, s, c, 1], pa.int64()),
+        "unwanted_before_signal": pa.array(unw[d, s, c, 2], pa.int64()),
+        "unwanted_after_signal": pa.array(unw[d, s, c, 3], pa.int64()),
+    })
+
+
+def write(table: pa.Table, path) -> None:
+    pq.write_table(table, path, compression="snappy", store_schema=False)
