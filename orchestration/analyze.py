@@ -61,8 +61,13 @@ def _scratch_dir(paths: DataPaths) -> Path:
     return scratch
 
 
-def compile_analyses(names: list[str], paths: DataPaths | None = None) -> dict[str, str]:
-    """Compile analyses/<name>.sql for each name with one dbt call; return name -> SQL."""
+def compile_analyses(
+    names: list[str], paths: DataPaths | None = None, dbt_vars: str | None = None
+) -> dict[str, str]:
+    """Compile analyses/<name>.sql for each name with one dbt call; return name -> SQL.
+
+    `dbt_vars` is a YAML/JSON mapping passed to dbt as --vars (e.g. which candidate rule to backtest).
+    """
     paths = paths or data_paths()
     sources = {name: _analysis_path(name) for name in names}
     scratch = _scratch_dir(paths)
@@ -77,6 +82,7 @@ def compile_analyses(names: list[str], paths: DataPaths | None = None) -> dict[s
             "--log-path",
             str(scratch / "logs"),
             "--quiet",
+            *(["--vars", dbt_vars] if dbt_vars else []),
         ],
         data_paths(scratch / "data"),
         capture=True,
@@ -90,9 +96,9 @@ def compile_analyses(names: list[str], paths: DataPaths | None = None) -> dict[s
     return compiled
 
 
-def compile_analysis(name: str, paths: DataPaths | None = None) -> str:
+def compile_analysis(name: str, paths: DataPaths | None = None, dbt_vars: str | None = None) -> str:
     """Compile analyses/<name>.sql with dbt and return the SQL."""
-    return compile_analyses([name], paths)[name]
+    return compile_analyses([name], paths, dbt_vars)[name]
 
 
 def _database(paths: DataPaths) -> tuple[Path, bool]:
@@ -107,13 +113,15 @@ def _database(paths: DataPaths) -> tuple[Path, bool]:
     )
 
 
-def run_analysis(name: str, paths: DataPaths | None = None, *, sql: str | None = None) -> AnalysisResult:
+def run_analysis(
+    name: str, paths: DataPaths | None = None, *, sql: str | None = None, dbt_vars: str | None = None
+) -> AnalysisResult:
     """Compile (unless `sql` is given, already compiled) and run one analysis; return its rows."""
     paths = paths or data_paths()
     _analysis_path(name)
     database, is_published = _database(paths)
     if sql is None:
-        sql = compile_analysis(name, paths)
+        sql = compile_analysis(name, paths, dbt_vars)
     try:
         con = duckdb.connect(str(database), read_only=True)
     except duckdb.Error as exc:
@@ -162,6 +170,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, help="write the full result to this CSV file")
     parser.add_argument("--list", action="store_true", help="list the analyses and exit")
     parser.add_argument("--limit", type=int, default=PRINT_LIMIT, help="rows to print (default 50)")
+    parser.add_argument(
+        "--vars",
+        dest="dbt_vars",
+        help="dbt vars for the analysis, e.g. '{backtest_rule: rule_keyword_stuffed_title}'",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -171,7 +184,7 @@ def run(args: argparse.Namespace) -> int:
             print("usage: integrity analyze NAME [--out file.csv]; available analyses:", file=sys.stderr)
         print("\n".join(names))
         return 0 if args.list else 2
-    result = run_analysis(args.name)
+    result = run_analysis(args.name, dbt_vars=args.dbt_vars)
     where = (
         "published warehouse" if result.is_published else "main warehouse (read-only; nothing published yet)"
     )
