@@ -184,7 +184,7 @@ def run(args: argparse.Namespace) -> int:
             print("usage: integrity analyze NAME [--out file.csv]; available analyses:", file=sys.stderr)
         print("\n".join(names))
         return 0 if args.list else 2
-    result = run_analysis(args.name, dbt_vars=args.dbt_vars)
+    result = run_analysis(args.name, dbt_vars=getattr(args, "dbt_vars", None))
     where = (
         "published warehouse" if result.is_published else "main warehouse (read-only; nothing published yet)"
     )
