@@ -18,7 +18,10 @@ from . import deliver, impressions, truth
 from . import faults as faults_mod
 from .world import DAY, SCALES, build_world
 
-SAMPLES_PER_STRATUM = {"xs": 6, "s": 12, "m": 15, "l": 20}
+# prevalence sample per day, stratified by surface with allocation proportional to impressions (at least
+# MIN_SAMPLES_PER_STRATUM per surface that had impressions)
+SAMPLES_PER_DAY = {"xs": 96, "s": 200, "m": 240, "l": 320}
+MIN_SAMPLES_PER_STRATUM = 3
 DEFAULT_END = date(2026, 10, 31)
 
 
@@ -67,8 +70,9 @@ def simulate(out: Path | str | None = None, scale: str = "xs", days: int | None 
     _log(f"  world: {len(w.item_ids):,} items, {len(w.account_ids):,} accounts, {len(w.campaigns)} campaigns "
          f"({t_world:.1f}s)", progress)
     fault_plan = faults_mod.plan(w, last_dt) if faults else None
-    imp = impressions.generate(w, paths.landing, last_dt, tin, SAMPLES_PER_STRATUM[scale], progress=progress,
-                               extra_column_dt=fault_plan["extra_column_dt"] if fault_plan else None)
+    imp = impressions.generate(w, paths.landing, last_dt, tin, SAMPLES_PER_DAY[scale], progress=progress,
+                               extra_column_dt=fault_plan["extra_column_dt"] if fault_plan else None,
+                               min_per_stratum=MIN_SAMPLES_PER_STRATUM)
     feeds["prevalence_samples"] = deliver.deliver_samples(w, imp.samples, feeds, last_dt)
     files = deliver.build_files(w, feeds, last_dt)
     fault_list: list[dict] = []

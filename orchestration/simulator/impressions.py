@@ -89,8 +89,26 @@ def _calibrate(pop: np.ndarray, alive_frac: np.ndarray, target_rows: float) -> f
     return (lo * hi) ** 0.5
 
 
-def generate(w: World, landing: Path, last_dt: int, tin: TruthInputs, samples_per_stratum: int,
-             progress: bool = True, extra_column_dt: int | None = None) -> ImpressionResult:
+def allocate(sizes: np.ndarray, total: int, minimum: int) -> np.ndarray:
+    """Sample size per stratum: proportional to the stratum's size (largest remainder, so the sizes add
+    up to `total`), then at least `minimum` for every non-empty stratum and at most its size."""
+    sizes = np.asarray(sizes, dtype=np.int64)
+    n = np.zeros(len(sizes), dtype=np.int64)
+    grand = int(sizes.sum())
+    if grand <= 0:
+        return n
+    quota = total * sizes / grand
+    n[:] = np.floor(quota)
+    short = total - int(n.sum())
+    if short > 0:
+        n[np.argsort(-(quota - n), kind="stable")[:short]] += 1
+    n = np.where(sizes > 0, np.maximum(n, minimum), 0)
+    return np.minimum(n, sizes)
+
+
+def generate(w: World, landing: Path, last_dt: int, tin: TruthInputs, samples_per_day: int,
+             progress: bool = True, extra_column_dt: int | None = None,
+             min_per_stratum: int = 3) -> ImpressionResult:
     t0 = time.perf_counter()
     rng = np.random.default_rng(np.random.SeedSequence([w.seed, 7]))
     res = ImpressionResult()
@@ -113,7 +131,7 @@ def generate(w: World, landing: Path, last_dt: int, tin: TruthInputs, samples_pe
     rate = c * pop  # expected rows per day (before the weekly factor)
     mu = 1.0 + 3.0 * (pop / np.median(pop)) ** 0.35  # mean impressions of a row
     gdec = 1.6 / (1.0 + np.arange(KC) / 6.0) + 0.2
-    stream_rate = np.array(K.STREAM_RATE)
+    stream_rate = np.array(K.STREAM_RATE, dtype=np.float32)
     fake_streams = np.array([p == "spam_artificial_streaming" for p in w.item_policy])
     hide_from = np.full(n, INF, dtype=np.int64)
     for it, t in w.hide_from.items():
@@ -141,7 +159,13 @@ def generate(w: World, landing: Path, last_dt: int, tin: TruthInputs, samples_pe
     unw = np.zeros((days, NS, NC, 4), dtype=np.int64)
     pending: dict[int, list[pa.Table]] = {}
     extra_files: dict[int, list[tuple[str, pa.Table]]] = {}
-    order = np.argsort(created, kind="stable")
+    order = np.argsort(created, kind="stable").astype(np.int32)
+    mu1 = mu - 1.0
+    rank_flat = ranking.ravel()
+    market_kc = market * KC
+    spam_item = spam_from < INF
+    has_scoped = np.zeros(n, dtype=bool)
+    has_scoped[sc_keys // NC] = True
     created_sorted = created[order]
     restate_day = days // 2 if days >= 6 else -1
     resend_day = max(1, days // 3) if days >= 5 else -1
@@ -176,7 +200,8 @@ def generate(w: World, landing: Path, last_dt: int, tin: TruthInputs, samples_pe
             path = out_dir / f"part-{pno}.parquet"
             while len(writing) >= 2:
                 writing.pop(0).result()
-            writing.append(pool.submit(pq.write_table, tbl, path, compression="snappy", store_schema=False))
+            writing.append(pool.submit(pq.write_table, tbl, path, compression="snappy", store_schema=False,
+                                       write_statistics=["hour_ts"]))
             res.files.append({"feed": "impressions", "delivered_dt": str(day), "file": str(path.relative_to(landing)),
                               "kind": kind, "records": tbl.num_rows})
             res.rows_written += tbl.num_rows
@@ -205,21 +230,21 @@ def generate(w: World, landing: Path, last_dt: int, tin: TruthInputs, samples_pe
             alive = (h >= c - c % HOUR + HOUR) & (h < hf[part, None])
             alive &= ~((h >= wf[part, None]) & (h < wt[part, None]))
             lam[part] *= alive
-        nz_i, nz_h = np.nonzero(lam > 0)
-        k = rng.poisson(np.minimum(lam[nz_i, nz_h], KC))
-        k = np.minimum(k, KC)
-        sel = k > 0
-        nz_i, nz_h, k = nz_i[sel], nz_h[sel], k[sel]
-        item_h = np.repeat(cand[nz_i], k)
-        hour_h = np.repeat(nz_h, k).astype(np.int64)
-        j_h = np.arange(len(item_h), dtype=np.int64) - np.repeat(np.cumsum(k) - k, k)
+        # one Poisson draw per (item, hour), zero-rate hours included (cheaper than finding them first)
+        k = rng.poisson(np.minimum(lam, KC).ravel())
+        np.minimum(k, KC, out=k)
+        nzf = np.flatnonzero(k)
+        k = k[nzf]
+        item_h = np.repeat(cand[nzf // 24], k)
+        hour_h = np.repeat((nzf % 24).astype(np.int8), k)
+        j_h = np.arange(len(item_h), dtype=np.int32) - np.repeat((np.cumsum(k) - k).astype(np.int32), k)
         # the tail
         r_t = rng.poisson(lam_day[tail])
         st = r_t > 0
         item_t = np.repeat(cand_t[st], r_t[st])
         tzr = tz_idx[item_t]
         hour_t = np.searchsorted(cdf_flat, tzr + rng.random(len(item_t)), side="right") - tzr * 24
-        hour_t = np.clip(hour_t, 0, 23).astype(np.int64)
+        hour_t = np.clip(hour_t, 0, 23)
         hts = T + hour_t * HOUR
         c = created[item_t]
         ok = (hts >= c - c % HOUR + HOUR) & (hts < hide_from[item_t])
@@ -227,91 +252,115 @@ def generate(w: World, landing: Path, last_dt: int, tin: TruthInputs, samples_pe
         item_t, hour_t = item_t[ok], hour_t[ok]
         key = item_t.astype(np.int64) * 24 + hour_t
         o = np.argsort(key, kind="stable")
-        item_t, hour_t, key = item_t[o], hour_t[o], key[o]
+        item_t, hour_t, key = item_t[o], hour_t[o].astype(np.int8), key[o]
         n_t = len(key)
         first = np.ones(n_t, dtype=bool)
         first[1:] = key[1:] != key[:-1]
-        pos = np.arange(n_t, dtype=np.int64)
+        pos = np.arange(n_t, dtype=np.int32)
         j_t = np.minimum(pos - np.maximum.accumulate(np.where(first, pos, 0)), KC - 1)
         item = np.concatenate([item_h, item_t])
         hour = np.concatenate([hour_h, hour_t])
         j = np.concatenate([j_h, j_t])
+        combo = rank_flat[market_kc[item] + j]
+        if len(sc_keys):  # country-scoped actions hide an item in some countries only
+            rows = np.flatnonzero(has_scoped[item])
+            if len(rows):
+                key = item[rows].astype(np.int64) * NC + combo[rows] % NC
+                pos = np.minimum(np.searchsorted(sc_keys, key), len(sc_keys) - 1)
+                drop = (sc_keys[pos] == key) & (T + hour[rows].astype(np.int64) * HOUR >= sc_vals[pos])
+                if drop.any():
+                    keep = np.ones(len(item), dtype=bool)
+                    keep[rows[drop]] = False
+                    item, hour, j, combo = item[keep], hour[keep], j[keep], combo[keep]
         total = len(item)
-        combo = ranking[market[item], j]
-        surface = combo // NC
-        country = combo % NC
-        hour_ts = T + hour * HOUR
-        if len(sc_keys):
-            key = item.astype(np.int64) * NC + country
-            pos = np.searchsorted(sc_keys, key)
-            pos = np.minimum(pos, len(sc_keys) - 1)
-            hit = sc_keys[pos] == key
-            keep = ~(hit & (hour_ts >= sc_vals[pos]))
-            item, hour_ts, surface, country, j = item[keep], hour_ts[keep], surface[keep], country[keep], j[keep]
-            total = len(item)
-        imp = 1 + rng.poisson((mu[item] - 1.0) * gdec[j])
-        sr = np.where(fake_streams[item], 0.97, stream_rate[surface])
-        streams = np.floor(imp * sr * rng.random(total) * 1.6).astype(np.int64)
-        streams = np.minimum(streams, imp)
-        # delivery: hours before 18:00 the same day, the evening the next day, ~1.5% late by 2-14 days
-        dt = np.where((hour_ts - T) // HOUR < 18, d, d + 1)
-        late = rng.random(total) < 0.015
-        dt = np.where(late, d + rng.integers(2, 15, size=total), dt)
-        delivered = dt <= last_dt
-        imp_truth = imp.copy()
+        # delivery day (relative): hours before 18:00 the same day, the evening the next day, ~1.5% late
+        # by 2-14 days; rows are put in delivery order once, so every delivery is a slice
+        rel = (hour >= 18).view(np.uint8)
+        late = np.flatnonzero(rng.random(total, dtype=np.float32) < np.float32(0.015))
+        rel[late] = rng.integers(2, 15, size=len(late), dtype=np.uint8)
+        o = np.argsort(rel, kind="stable")
+        bounds = np.concatenate([[0], np.cumsum(np.bincount(rel, minlength=15))])
+        item, hour, j, combo = item[o], hour[o], j[o], combo[o]
+        surface, country = np.divmod(combo, NC)
+        hour_ts = T + hour.astype(np.int64) * HOUR
+        imp = 1 + rng.poisson(mu1[item] * gdec[j])
+        sr = np.where(fake_streams[item], np.float32(0.97), stream_rate[surface])
+        streams = (imp * (sr * rng.random(total, dtype=np.float32) * np.float32(1.6))).astype(np.int64)
+        np.minimum(streams, imp, out=streams)
+        n_del = int(bounds[min(max(last_dt - d + 1, 0), 15)])  # rows delivered by the last day: a prefix
+        imp_truth = imp
+        on_time = np.arange(bounds[1]) if d <= last_dt else np.arange(0)
         if d == restate_day:
-            cand_r = np.flatnonzero(delivered & (dt == d))[:: max(1, total // 40)][:25]
+            cand_r = on_time[:: max(1, total // 40)][:25]
             if len(cand_r) and d + 3 <= last_dt:
                 new = imp[cand_r] + rng.integers(1, 25, size=len(cand_r))
+                imp_truth = imp.copy()
                 imp_truth[cand_r] = new
                 extra_files.setdefault(d + 3, []).append(("restatement", (
                     hour_ts[cand_r], item[cand_r], surface[cand_r], country[cand_r], new, np.minimum(streams[cand_r], new))))
                 res.restated.append({"delivered_dt": str(np.datetime64(w.start // DAY, "D") + d), "restated_dt":
                                      str(np.datetime64(w.start // DAY, "D") + d + 3), "rows": len(cand_r)})
         if d == resend_day:
-            cand_s = np.flatnonzero(delivered & (dt == d))[:: max(1, total // 60)][:30]
+            cand_s = on_time[:: max(1, total // 60)][:30]
             if len(cand_s) and d + 2 <= last_dt:
                 extra_files.setdefault(d + 2, []).append(("resend", (
                     hour_ts[cand_s], item[cand_s], surface[cand_s], country[cand_s], imp[cand_s], streams[cand_s])))
-        # write (grouped by delivery day)
-        for ddt in np.unique(dt[delivered]).tolist():
-            m = delivered & (dt == ddt)
-            pending.setdefault(ddt, []).append((hour_ts[m], item[m], surface[m], country[m], imp[m], streams[m]))
+        # write (grouped by delivery day); late slices are copied so the day's arrays can be freed
+        for r in range(15):
+            lo, hi = int(bounds[r]), int(bounds[r + 1])
+            if hi > lo and d + r <= last_dt:
+                cols = (hour_ts[lo:hi], item[lo:hi], surface[lo:hi], country[lo:hi], imp[lo:hi], streams[lo:hi])
+                pending.setdefault(d + r, []).append(cols if r < 2 else tuple(x.copy() for x in cols))
         # ---- truth on the delivered rows (restated values)
-        it_d, ht_d, s_d, c_d, v_d = item[delivered], hour_ts[delivered], surface[delivered], country[delivered], imp_truth[delivered]
-        res.rows_delivered += len(it_d)
-        is_spam = (ht_d + HOUR > spam_from[it_d]) & (ht_d < spam_to[it_d])
-        prev[d, :, 0] += np.bincount(s_d, weights=v_d, minlength=NS).astype(np.int64)
-        prev[d, :, 1] += np.bincount(s_d, weights=v_d * is_spam, minlength=NS).astype(np.int64)
-        end = t_end_g[it_d]
-        if len(tin.scoped_keys):
-            key = it_d.astype(np.int64) * NC + c_d
-            pos = np.minimum(np.searchsorted(tin.scoped_keys, key), len(tin.scoped_keys) - 1)
-            hitk = tin.scoped_keys[pos] == key
-            end = np.where(hitk, np.minimum(end, tin.scoped_end[pos]), end)
-        unwanted = judged[it_d] & (ht_d < end) & (ht_d + HOUR > tin.created[it_d])
-        before = unwanted & (ht_d < t_sig[it_d])
+        it_d, ht_d, s_d, c_d, v_d = item[:n_del], hour_ts[:n_del], surface[:n_del], country[:n_del], imp_truth[:n_del]
+        res.rows_delivered += n_del
         cell = s_d * NC + c_d
-        unw[d, :, :, 0] += np.bincount(cell, weights=v_d, minlength=KC).reshape(NS, NC).astype(np.int64)
-        unw[d, :, :, 1] += np.bincount(cell, weights=v_d * unwanted, minlength=KC).reshape(NS, NC).astype(np.int64)
-        unw[d, :, :, 2] += np.bincount(cell, weights=v_d * before, minlength=KC).reshape(NS, NC).astype(np.int64)
-        unw[d, :, :, 3] += np.bincount(cell, weights=v_d * (unwanted & ~before), minlength=KC).reshape(NS, NC).astype(np.int64)
-        # ---- prevalence sample: impressions drawn uniformly within each surface stratum
-        for s in range(NS):
-            ms = np.flatnonzero(s_d == s)
-            if len(ms) == 0:
-                continue
+        cells = np.bincount(cell, weights=v_d, minlength=KC).reshape(NS, NC).astype(np.int64)
+        unw[d, :, :, 0] += cells
+        prev[d, :, 0] += cells.sum(axis=1)
+        sp = np.flatnonzero(spam_item[it_d])  # only rows of (ever-)spam items can be spam
+        if len(sp):
+            it_s, ht_s = it_d[sp], ht_d[sp]
+            spam_now = (ht_s + HOUR > spam_from[it_s]) & (ht_s < spam_to[it_s])
+            prev[d, :, 1] += np.bincount(s_d[sp], weights=v_d[sp] * spam_now, minlength=NS).astype(np.int64)
+        jr = np.flatnonzero(judged[it_d])  # only rows of judged items can be unwanted
+        if len(jr):
+            it_j, ht_j, c_j, v_j = it_d[jr], ht_d[jr], c_d[jr], v_d[jr]
+            end = t_end_g[it_j]
+            if len(tin.scoped_keys):
+                key = it_j.astype(np.int64) * NC + c_j
+                pos = np.minimum(np.searchsorted(tin.scoped_keys, key), len(tin.scoped_keys) - 1)
+                hitk = tin.scoped_keys[pos] == key
+                end = np.where(hitk, np.minimum(end, tin.scoped_end[pos]), end)
+            unwanted = (ht_j < end) & (ht_j + HOUR > tin.created[it_j])
+            before = unwanted & (ht_j < t_sig[it_j])
+            after = unwanted & ~before
+            cell_j = cell[jr]
+            b_cells = np.bincount(cell_j, weights=v_j * before, minlength=KC).reshape(NS, NC).astype(np.int64)
+            a_cells = np.bincount(cell_j, weights=v_j * after, minlength=KC).reshape(NS, NC).astype(np.int64)
+            unw[d, :, :, 1] += b_cells + a_cells
+            unw[d, :, :, 2] += b_cells
+            unw[d, :, :, 3] += a_cells
+        # ---- prevalence sample: stratified by surface, allocation proportional to the day's impressions
+        # (with a floor per surface); within a stratum a simple random sample of impressions without
+        # replacement, so every impression of the stratum has inclusion probability n_s / N_s
+        alloc = allocate(prev[d, :, 0], samples_per_day, min_per_stratum)
+        by_surface = np.argsort(s_d.astype(np.uint8), kind="stable")
+        s_bounds = np.concatenate([[0], np.cumsum(np.bincount(s_d, minlength=NS))])
+        for s in np.flatnonzero(alloc).tolist():
+            ms = by_surface[s_bounds[s]:s_bounds[s + 1]]
             cum = np.cumsum(v_d[ms])
             tot = int(cum[-1])
-            nsmp = samples_per_stratum
-            u = sample_rng.random(nsmp) * tot
+            nsmp = int(alloc[s])
+            u = np.sort(sample_rng.choice(tot, size=nsmp, replace=False))
             picks = ms[np.searchsorted(cum, u, side="right")]
-            prob = min(1.0, nsmp / tot)
+            prob = nsmp / tot
             for p in picks.tolist():
                 itx = int(it_d[p])
                 hts = int(ht_d[p])
                 pol = items_policy[itx]
-                if is_spam[p] or pol is not None and not K.POLICIES[pol][1] and hts + HOUR > created[itx]:
+                spam_p = bool(hts + HOUR > spam_from[itx] and hts < spam_to[itx])
+                if spam_p or pol is not None and not K.POLICIES[pol][1] and hts + HOUR > created[itx]:
                     label, code = "violating", pol
                 else:
                     label, code = "not_violating", None
@@ -323,7 +372,7 @@ def generate(w: World, landing: Path, last_dt: int, tin: TruthInputs, samples_pe
                     "content_id": w.item_ids[itx], "surface": K.SURFACES[s], "country": K.COUNTRY_CODES[int(c_d[p])],
                     "stratum": K.SURFACES[s], "inclusion_prob": round(prob, 10), "label": label, "policy_code": code,
                     "labeled_at": lab_at, "labeler_id": labelers[int(sample_rng.integers(0, len(labelers)))],
-                    "_t": lab_at, "_drawn": T + DAY, "_item": itx, "_spam": bool(is_spam[p]),
+                    "_t": lab_at, "_drawn": T + DAY, "_item": itx, "_spam": spam_p,
                 })
         flush(d)
         if progress and (tty or (d + 1) % max(1, days // 10) == 0 or d + 1 == days):

@@ -541,6 +541,44 @@ def test_prevalence_sample_design(clean, manifest):
     assert len({p for v in probs.values() for p in v}) > 10  # strata differ
 
 
+def test_prevalence_sample_allocation_is_proportional_to_surface_impressions(sim, clean):
+    """Stratified by surface, sample sizes proportional to the day's impressions (floor per surface), each
+    impression of a stratum included with probability n_s / N_s: the weights are (nearly) equal."""
+    from orchestration.simulator.core import MIN_SAMPLES_PER_STRATUM, SAMPLES_PER_DAY
+
+    truth = pq.read_table(sim / "truth" / "prevalence_daily.parquet").to_pylist()
+    imps = {(r["date_day"], r["surface"]): r["impressions"] for r in truth if r["surface"] != "all"}
+    probs = defaultdict(set)
+    for s in clean["prevalence_samples"].values():
+        probs[(ts(s["hour_ts"]).date(), s["stratum"])].add(s["inclusion_prob"])
+    days = sorted({d for d, _ in probs})
+    assert len(days) >= _DAYS - 2
+    total = SAMPLES_PER_DAY[ARGS["scale"]]
+    checked = 0
+    for d in days:
+        day_imps = sum(v for (dd, _), v in imps.items() if dd == d)
+        alloc = {}
+        for surface in K.SURFACES:
+            if (d, surface) not in probs:
+                continue
+            (p,) = probs[(d, surface)]
+            alloc[surface] = p * imps[(d, surface)]  # n_s = inclusion_prob * N_s
+            assert alloc[surface] == pytest.approx(round(alloc[surface]), abs=1e-3)
+        if len(alloc) < len(K.SURFACES) - 1:  # a day whose samples were mostly not delivered
+            continue
+        for surface, n_s in alloc.items():
+            quota = total * imps[(d, surface)] / day_imps
+            assert round(n_s) == MIN_SAMPLES_PER_STRATUM or abs(n_s - quota) <= 1.0, (d, surface, n_s, quota)
+        n = sum(alloc.values())
+        assert total <= round(n) <= total + len(K.SURFACES) * MIN_SAMPLES_PER_STRATUM
+        # near-equal weights: Kish's effective sample size stays close to the sample size
+        weights = [imps[(d, s)] / n_s for s, n_s in alloc.items() for _ in range(round(n_s))]
+        n_eff = sum(weights) ** 2 / sum(w * w for w in weights)
+        assert n_eff >= 0.9 * n, (d, n_eff, n)
+        checked += 1
+    assert checked >= _DAYS - 2
+
+
 # ============================================================ truth = what the delivered files imply
 
 

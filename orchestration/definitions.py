@@ -1,0 +1,55 @@
+"""The one Dagster entry point: `dagster dev -m orchestration.definitions` (see `integrity ui`).
+
+    raw/*  (loader)  ->  reference/* (seeds)  ->  staging/*, quarantine/*  ->  intermediate/*  ->  marts/*
+        -> published/warehouse (atomic swap)  -> exports, dashboard (their own modules)
+        -> monitoring/sla_breach_alerts
+
+Asset modules are picked up from orchestration/assets/ (see its __init__ for the convention),
+so export and dashboard assets join by adding a file there.
+
+Jobs run their steps one after the other in one process (in_process_executor): DuckDB takes one
+writer per file, and the daemon's run queue (dagster.yaml written by `integrity ui`) runs one
+run at a time.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.assets import asset_modules
+from orchestration.assets.sla import SLA_ALERTS_KEY
+from orchestration.resources import build_resources
+from orchestration.schedules import build_daily_schedule, build_sla_schedule
+from orchestration.sensors import build_delivery_sensor
+
+MAIN_JOB = "integrity_main"
+SLA_JOB = "sla_monitor"
+
+_modules = asset_modules()
+_assets = dg.load_assets_from_modules(_modules)
+_checks = dg.load_asset_checks_from_modules(_modules)
+
+main_job = dg.define_asset_job(
+    MAIN_JOB,
+    selection=dg.AssetSelection.all(),
+    description="Everything: load new landing files, dbt build (models + tests), SLA alerts, publish, "
+    "exports and dashboard. Partitioned by delivery day; a range runs as one run.",
+    tags={"integrity/writes": "warehouse"},
+)
+
+sla_job = dg.define_asset_job(
+    SLA_JOB,
+    selection=dg.AssetSelection.assets(SLA_ALERTS_KEY).upstream(),
+    description="Only the SLA path: the models upstream of marts.fct_report_sla, then new-breach alerts.",
+    tags={"integrity/writes": "warehouse"},
+)
+
+defs = dg.Definitions(
+    assets=_assets,
+    asset_checks=_checks,
+    jobs=[main_job, sla_job],
+    schedules=[build_daily_schedule(main_job), build_sla_schedule(sla_job)],
+    sensors=[build_delivery_sensor(main_job)],
+    resources=build_resources(),
+    executor=dg.in_process_executor,
+)

@@ -1,0 +1,225 @@
+"""`integrity run`: materialize the main job through Dagster, with progress.
+
+By default one run covers every delivery day in the landing zone (a single-run backfill of
+that range: the loader loads what is new, dbt builds the window, the published copy is swapped
+in at the end). `--start/--end` narrow the range; `--full-refresh` rebuilds incremental models.
+Runs are recorded in DAGSTER_HOME (default <data>/dagster), so they show in `integrity ui`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from orchestration.errors import UserError
+from orchestration.paths import PROJECT_DIR, DataPaths, data_paths
+
+DAGSTER_YAML = """\
+# Written by `integrity run` / `integrity ui`. Writing runs are queued and run one at a time:
+# DuckDB allows one writer per warehouse file.
+run_coordinator:
+  module: dagster._core.run_coordinator
+  class: QueuedRunCoordinator
+concurrency:
+  runs:
+    max_concurrent_runs: 1
+telemetry:
+  enabled: false
+"""
+
+
+@dataclass
+class RunOutcome:
+    success: bool
+    run_id: str
+    start: str | None
+    end: str | None
+    seconds: float
+    failures: list[str] = field(default_factory=list)
+    failed_checks: list[str] = field(default_factory=list)
+    materialized: int = 0
+
+
+def dagster_home(paths: DataPaths) -> Path:
+    """DAGSTER_HOME from the environment, else <data>/dagster; with a dagster.yaml that queues runs."""
+    home = Path(os.environ.get("DAGSTER_HOME") or paths.root / "dagster").expanduser().resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML)
+    return home
+
+
+def default_range(paths: DataPaths) -> tuple[str, str]:
+    from orchestration.assets.partitions import clamp_to_partitions, landed_days
+
+    days = landed_days(paths.landing)
+    if not days:
+        raise UserError(
+            f"no delivery day in {paths.landing}: run `integrity simulate` (or `integrity demo`), "
+            "or point INTEGRITY_DATA_DIR at a data dir whose landing/ follows docs/raw-contract.md"
+        )
+    return (
+        clamp_to_partitions(date.fromisoformat(days[0])).isoformat(),
+        clamp_to_partitions(date.fromisoformat(days[-1])).isoformat(),
+    )
+
+
+def _check_day(text: str | None, flag: str) -> str | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise UserError(f"{flag} {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def run_config(full_refresh: bool = False, log_level: str = "INFO") -> dict:
+    config: dict = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+    if full_refresh:
+        config["ops"] = {"dbt_models": {"config": {"full_refresh": True}}}
+    return config
+
+
+def materialize_range(
+    paths: DataPaths,
+    start: str | None = None,
+    end: str | None = None,
+    *,
+    job_name: str | None = None,
+    full_refresh: bool = False,
+    log_level: str = "INFO",
+    persistent: bool = True,
+) -> RunOutcome:
+    """Run a job of the Definitions in this process over delivery days start..end (one run)."""
+    os.environ["INTEGRITY_DATA_DIR"] = str(paths.root)
+    first, last = default_range(paths) if (start is None or end is None) else (start, end)
+    start, end = start or first, end or last
+    if start > end:
+        raise UserError(f"--start {start} is after --end {end}")
+    import dagster as dg
+
+    from orchestration.assets.partitions import partition_range_tags
+    from orchestration.definitions import MAIN_JOB, defs
+
+    job = defs.resolve_job_def(job_name or MAIN_JOB)
+    if persistent:
+        os.environ["DAGSTER_HOME"] = str(dagster_home(paths))
+        instance = dg.DagsterInstance.get()
+    else:
+        instance = dg.DagsterInstance.ephemeral()
+    began = time.monotonic()
+    with instance:
+        result = job.execute_in_process(
+            run_config=run_config(full_refresh, log_level),
+            instance=instance,
+            tags={**partition_range_tags(start, end), "integrity/trigger": "cli"},
+            raise_on_error=False,
+        )
+    outcome = RunOutcome(
+        success=result.success,
+        run_id=result.run_id,
+        start=start,
+        end=end,
+        seconds=round(time.monotonic() - began, 2),
+    )
+    materialized: set = set()
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error if event.step_failure_data else None
+            while (
+                error is not None
+                and error.cause is not None
+                and "DagsterExecutionStepExecutionError" in (error.cls_name or "")
+            ):
+                error = error.cause
+            message = error.message.strip() if error else "failed"
+            outcome.failures.append(f"{event.step_key}: {message.splitlines()[0] if message else ''}")
+        elif event.event_type_value == "ASSET_MATERIALIZATION" and event.asset_key is not None:
+            materialized.add(event.asset_key)
+        elif event.event_type_value == "ASSET_CHECK_EVALUATION":
+            data = event.event_specific_data
+            evaluation = getattr(data, "asset_check_evaluation", data)
+            if evaluation is not None and not getattr(evaluation, "passed", True):
+                outcome.failed_checks.append(
+                    f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+                    f" ({getattr(evaluation.severity, 'value', evaluation.severity)})"
+                )
+    outcome.materialized = len(materialized)
+    return outcome
+
+
+def execute_with_cli(paths: DataPaths, start: str, end: str, full_refresh: bool) -> int:
+    """The same run through `dagster job execute` (a separate process, as the daemon would)."""
+    from orchestration.assets.partitions import partition_range_tags
+
+    env = dict(os.environ, INTEGRITY_DATA_DIR=str(paths.root), DAGSTER_HOME=str(dagster_home(paths)))
+    dagster = Path(sys.executable).with_name("dagster")
+    config_file = dagster_home(paths) / "run_config.json"
+    config_file.write_text(json.dumps(run_config(full_refresh)))
+    cmd = [
+        str(dagster) if dagster.exists() else "dagster",
+        "job",
+        "execute",
+        "-m",
+        "orchestration.definitions",
+        "-j",
+        "integrity_main",
+        "--tags",
+        json.dumps(partition_range_tags(start, end)),
+        "-c",
+        str(config_file),
+    ]
+    return subprocess.run(cmd, cwd=PROJECT_DIR, env=env, check=False).returncode
+
+
+def print_outcome(outcome: RunOutcome, paths: DataPaths) -> None:
+    status = "succeeded" if outcome.success else "FAILED"
+    print(
+        f"\nintegrity run {status}: delivery days {outcome.start}..{outcome.end}, "
+        f"{outcome.materialized} assets materialized in {outcome.seconds:.1f}s (run {outcome.run_id[:8]})"
+    )
+    for failure in outcome.failures:
+        print(f"  failed step  {failure}")
+    for check in outcome.failed_checks:
+        print(f"  failed check {check}")
+    if outcome.success:
+        print(f"  warehouse  {paths.warehouse}")
+        print(f"  published  {paths.published}  (what readers open)")
+    else:
+        print("  nothing was published: readers still see the previous copy")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--start", help="first delivery day (default: the first one in the landing zone)")
+    parser.add_argument("--end", help="last delivery day (default: the last one in the landing zone)")
+    parser.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from scratch")
+    parser.add_argument("--job", default=None, help="job to run (default integrity_main; or sla_monitor)")
+    parser.add_argument("--via-cli", action="store_true", help="run through `dagster job execute` instead")
+    parser.add_argument("--quiet", action="store_true", help="only warnings and the summary")
+
+
+def run(args: argparse.Namespace) -> int:
+    paths = data_paths()
+    start = _check_day(args.start, "--start")
+    end = _check_day(args.end, "--end")
+    if args.via_cli:
+        first, last = default_range(paths)
+        return execute_with_cli(paths, start or first, end or last, args.full_refresh)
+    outcome = materialize_range(
+        paths,
+        start,
+        end,
+        job_name=args.job,
+        full_refresh=args.full_refresh,
+        log_level="WARNING" if args.quiet else "INFO",
+    )
+    print_outcome(outcome, paths)
+    return 0 if outcome.success else 1

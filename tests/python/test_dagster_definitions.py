@@ -1,0 +1,157 @@
+"""The Definitions load, and their schedules and sensors do what they say (no warehouse needed)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from orchestration.assets.dbt_models import MANIFEST, TRANSLATOR
+from orchestration.assets.loader import RAW_TABLES, raw_key
+from orchestration.assets.partitions import landed_days
+from orchestration.assets.publish import PUBLISHED_KEY
+from orchestration.assets.sla import REPORT_SLA_KEY, SLA_ALERTS_KEY
+from orchestration.definitions import MAIN_JOB, SLA_JOB, defs
+from orchestration.paths import FEEDS
+
+REPO = defs.get_repository_def()
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return defs.get_repository_def().asset_graph
+
+
+def _dbt_nodes(*types: str) -> list[dict]:
+    return [n for n in MANIFEST["nodes"].values() if n["resource_type"] in types]
+
+
+def test_definitions_load_and_validate():
+    dg.Definitions.validate_loadable(defs)
+    assert {j.name for j in defs.get_repository_def().get_all_jobs()} >= {MAIN_JOB, SLA_JOB}
+
+
+def test_every_dbt_model_and_seed_is_an_asset_with_layer_group_owner_and_description(graph):
+    keys = graph.get_all_asset_keys()
+    nodes = _dbt_nodes("model", "seed", "snapshot")
+    assert nodes, "the dbt manifest has no models"
+    for node in nodes:
+        key = TRANSLATOR.get_asset_key(node)
+        assert key in keys, f"{node['unique_id']} has no asset"
+        asset = graph.get(key)
+        assert key.path[0] == asset.group_name, f"{key} is not grouped by its layer"
+        assert asset.owners, f"{key} has no owner"
+        assert asset.description, f"{key} has no description"
+
+
+def test_loader_covers_every_raw_table_and_dbt_sources_point_at_it(graph):
+    keys = graph.get_all_asset_keys()
+    for table in RAW_TABLES:
+        assert raw_key(table) in keys
+    for source in MANIFEST.get("sources", {}).values():
+        if source.get("schema") == "raw":
+            assert raw_key(source["name"]) in keys, f"source {source['name']} has no loader asset"
+
+
+def test_dbt_tests_are_asset_checks_and_error_severity_blocks(graph):
+    checks = {key: graph.get_check_spec(key) for key in graph.asset_check_keys}
+    tests = _dbt_nodes("test")
+    if not tests:
+        pytest.skip("no dbt tests in the project yet")
+    dbt_checks = [spec for spec in checks.values() if spec.name != "freshness"]
+    assert dbt_checks, "dbt tests do not surface as asset checks"
+    error_tests = {n["name"] for n in tests if (n["config"].get("severity") or "error").lower() == "error"}
+    for spec in dbt_checks:
+        if spec.name in error_tests:
+            assert spec.blocking, f"{spec.key} is error severity but not blocking"
+
+
+def test_freshness_check_on_every_source(graph):
+    for feed in FEEDS:
+        assert dg.AssetCheckKey(raw_key(feed), "freshness") in graph.asset_check_keys
+
+
+def test_event_models_and_loader_are_daily_partitioned_with_single_run_backfills(graph):
+    for key in (raw_key("reports"), *(TRANSLATOR.get_asset_key(n) for n in _dbt_nodes("model"))):
+        asset = graph.get(key)
+        assert isinstance(asset.partitions_def, dg.DailyPartitionsDefinition), key
+        assert asset.backfill_policy == dg.BackfillPolicy.single_run(), key
+    assert graph.get(PUBLISHED_KEY).partitions_def is None
+
+
+def test_publish_waits_for_every_mart(graph):
+    upstream = graph.get(PUBLISHED_KEY).parent_keys
+    marts = [
+        TRANSLATOR.get_asset_key(n) for n in _dbt_nodes("model") if TRANSLATOR.get_group_name(n) == "marts"
+    ]
+    assert marts and set(marts) <= set(upstream)
+
+
+def test_sla_job_runs_only_the_sla_path():
+    job = defs.resolve_job_def(SLA_JOB)
+    selected = job.asset_layer.selected_asset_keys
+    assert SLA_ALERTS_KEY in selected
+    assert PUBLISHED_KEY not in selected
+    if REPORT_SLA_KEY is not None:
+        assert REPORT_SLA_KEY in selected
+        assert not any(k.path[-1].startswith("fct_spam_prevalence") for k in selected)
+
+
+def test_daily_schedule_runs_yesterday_at_two_utc():
+    schedule = REPO.get_schedule_def("daily_integrity_run")
+    assert schedule.cron_schedule == "0 2 * * *"
+    assert schedule.execution_timezone == "UTC"
+    context = dg.build_schedule_context(
+        repository_def=REPO, scheduled_execution_time=datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
+    )
+    request = schedule.evaluate_tick(context).run_requests[0]
+    assert request.partition_key == "2026-10-31"
+    assert schedule.job_name == MAIN_JOB
+
+
+def test_hourly_sla_monitor_targets_todays_delivery_day():
+    schedule = REPO.get_schedule_def("hourly_sla_monitor")
+    assert schedule.cron_schedule == "0 * * * *"
+    context = dg.build_schedule_context(
+        repository_def=REPO, scheduled_execution_time=datetime(2026, 10, 31, 13, 0, tzinfo=UTC)
+    )
+    request = schedule.evaluate_tick(context).run_requests[0]
+    assert request.partition_key == "2026-10-31"
+    assert request.run_key == "sla-2026-10-31T13"
+    assert schedule.job_name == SLA_JOB
+
+
+def _deliver(landing: Path, feed: str, day: str) -> None:
+    folder = landing / feed / f"dt={day}"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "part-0.jsonl").write_text(json.dumps({"x": 1}) + "\n")
+
+
+def test_delivery_sensor_starts_one_run_per_new_range_and_moves_its_cursor(tmp_path, monkeypatch):
+    monkeypatch.setenv("INTEGRITY_DATA_DIR", str(tmp_path))
+    landing = tmp_path / "landing"
+    sensor = REPO.get_sensor_def("new_delivery_day")
+
+    empty = sensor.evaluate_tick(dg.build_sensor_context(repository_def=REPO))
+    assert not empty.run_requests
+
+    for day in ("2026-10-29", "2026-10-30"):
+        _deliver(landing, "reports", day)
+    (landing / "reports" / "dt=2026-10-28").mkdir()  # an empty folder is not a delivery
+    first = sensor.evaluate_tick(dg.build_sensor_context(repository_def=REPO))
+    assert len(first.run_requests) == 1
+    request = first.run_requests[0]
+    assert request.partition_key_range == dg.PartitionKeyRange("2026-10-29", "2026-10-30")
+    assert first.cursor == "2026-10-30"
+
+    again = sensor.evaluate_tick(dg.build_sensor_context(repository_def=REPO, cursor=first.cursor))
+    assert not again.run_requests
+
+    _deliver(landing, "impressions", "2026-10-31")
+    new_day = sensor.evaluate_tick(dg.build_sensor_context(repository_def=REPO, cursor=first.cursor))
+    assert [r.partition_key for r in new_day.run_requests] == ["2026-10-31"]
+    assert new_day.cursor == "2026-10-31"
+    assert landed_days(landing) == ["2026-10-29", "2026-10-30", "2026-10-31"]
