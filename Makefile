@@ -11,7 +11,7 @@ SCALE ?= s
 DAYS ?=
 END_DATE ?= 2026-10-31
 
-.PHONY: demo test lint sqlfluff ruff dbt-test pytest ui bench screenshot clean install
+.PHONY: demo test test-truth lint sqlfluff ruff dbt-test pytest ui bench screenshot clean install
 
 install: $(STAMP)
 
@@ -26,6 +26,8 @@ demo: $(STAMP)
 	$(BIN)/integrity demo --scale $(SCALE) --end-date $(END_DATE)
 
 ## make test: every check — ruff, sqlfluff, dbt build with tests on xs simulated data, pytest
+test: export DBT_TARGET_PATH = $(CURDIR)/target-test/target
+test: export DBT_LOG_PATH = $(CURDIR)/target-test/logs
 test: $(STAMP)
 	$(BIN)/ruff check orchestration tests
 	rm -rf $(TEST_DATA_DIR)
@@ -33,6 +35,10 @@ test: $(STAMP)
 	INTEGRITY_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/integrity build
 	INTEGRITY_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/sqlfluff lint models analyses macros --processes 2
 	INTEGRITY_TEST_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/python -m pytest -q
+
+## make test-truth: the scale-s proof against the simulator's truth (about 15 minutes)
+test-truth: $(STAMP)
+	INTEGRITY_TRUTH_TEST=1 $(BIN)/python -m pytest -q tests/python/test_marts_truth.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check orchestration tests

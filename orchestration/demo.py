@@ -110,6 +110,12 @@ def run(args: argparse.Namespace) -> int:
     )
     outcome = materialize_range(paths)
     print_outcome(outcome, paths)
+    if outcome.success:
+        from orchestration.dsa.report import write_latest_report
+
+        print("[demo] writing the DSA transparency report for the latest period with data", flush=True)
+        report = write_latest_report(paths)
+        print(f"[demo] DSA report {report.period} v{report.version}: {report.out_dir}", flush=True)
     print("\nWhere things are:")
     print("\n".join(where(paths)))
     lines = headlines(paths)

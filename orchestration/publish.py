@@ -20,7 +20,13 @@ import duckdb
 from orchestration.errors import UserError
 from orchestration.paths import DataPaths
 
-PUBLISHED_SCHEMAS: tuple[str, ...] = ("marts", "reference")
+PUBLISHED_SCHEMAS: tuple[str, ...] = ("marts", "reference", "dsa", "sandbox")
+# Single tables from otherwise private schemas: load reconciliation and schema drift are counts only
+# (the qrt_* tables beside them hold raw records and stay in the warehouse).
+PUBLISHED_TABLES: tuple[tuple[str, str], ...] = (
+    ("quarantine", "rpt_load_reconciliation"),
+    ("quarantine", "rpt_schema_drift"),
+)
 
 # Identifiers that are personal data in the raw contract: they may never reach the published copy
 # (staging replaces them by *_key pseudonyms). A column with one of these names stops the publish.
@@ -56,7 +62,11 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def publish(paths: DataPaths, schemas: tuple[str, ...] = PUBLISHED_SCHEMAS) -> PublishResult:
+def publish(
+    paths: DataPaths,
+    schemas: tuple[str, ...] = PUBLISHED_SCHEMAS,
+    tables: tuple[tuple[str, str], ...] = PUBLISHED_TABLES,
+) -> PublishResult:
     """Copy the public schemas of the warehouse into a new file and swap it in atomically."""
     started = time.monotonic()
     if not paths.warehouse.exists():
@@ -67,22 +77,31 @@ def publish(paths: DataPaths, schemas: tuple[str, ...] = PUBLISHED_SCHEMAS) -> P
     con = duckdb.connect(str(tmp))
     try:
         con.execute(f"attach {_literal(str(paths.warehouse))} as src (read_only)")
-        schema_list = ", ".join(f"'{s}'" for s in schemas)
-        relations = con.execute(
-            f"""
-            select table_schema, table_name
-            from information_schema.tables
-            where table_catalog = 'src' and table_schema in ({schema_list})
-            order by table_schema, table_name
-            """
-        ).fetchall()
-        columns = con.execute(
-            f"""
-            select table_schema, table_name, lower(column_name)
-            from information_schema.columns
-            where table_catalog = 'src' and table_schema in ({schema_list})
-            """
-        ).fetchall()
+        wanted = set(tables)
+        relations = [
+            (schema, table)
+            for schema, table in con.execute(
+                """
+                select table_schema, table_name
+                from information_schema.tables
+                where table_catalog = 'src'
+                order by table_schema, table_name
+                """
+            ).fetchall()
+            if schema in schemas or (schema, table) in wanted
+        ]
+        published = set(relations)
+        columns = [
+            (schema, table, column)
+            for schema, table, column in con.execute(
+                """
+                select table_schema, table_name, lower(column_name)
+                from information_schema.columns
+                where table_catalog = 'src'
+                """
+            ).fetchall()
+            if (schema, table) in published
+        ]
         leaks = sorted(f"{s}.{t}.{c}" for s, t, c in columns if c in PERSONAL_COLUMNS)
         if leaks:
             raise UserError(f"refusing to publish personal data columns: {', '.join(leaks)}")

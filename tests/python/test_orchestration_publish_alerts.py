@@ -26,6 +26,8 @@ def _warehouse(root: Path, *, leak: bool = False) -> Path:
         con.execute(f"create schema {schema}")
     con.execute("create table raw.reports as select 'r1' as report_id, 'alice@example.com' as reporter_email")
     con.execute("create table staging.stg_x as select 1 as a")
+    con.execute("create table quarantine.qrt_platform__reports as select 'r1' as raw_record")
+    con.execute("create table quarantine.rpt_load_reconciliation as select 'reports' as feed, 3 as raw_records")
     con.execute("create table reference.policies as select 'SPAM' as policy_code, true as is_spam")
     extra = ", 'u1' as reporter_id" if leak else ""
     con.execute(f"create table marts.fct_x as select range as id{extra} from range(1000)")
@@ -36,13 +38,17 @@ def _warehouse(root: Path, *, leak: bool = False) -> Path:
 def test_publish_copies_only_marts_and_reference_and_swaps_atomically(tmp_path):
     paths = data_paths(_warehouse(tmp_path / "data"))
     result = publish(paths)
-    assert result.tables == {"marts.fct_x": 1000, "reference.policies": 1}
+    assert result.tables == {
+        "marts.fct_x": 1000,
+        "reference.policies": 1,
+        "quarantine.rpt_load_reconciliation": 1,
+    }
     con = duckdb.connect(str(paths.published), read_only=True)
     schemas = {
         r[0] for r in con.execute("select distinct table_schema from information_schema.tables").fetchall()
     }
     con.close()
-    assert schemas == {"marts", "reference"}
+    assert schemas == {"marts", "reference", "quarantine"}
     assert not list(paths.published_dir.glob("*.tmp")), "the temporary copy was left behind"
 
 

@@ -163,8 +163,15 @@ def test_everything_materializes_in_process_on_xs(clean_run: Path):
             "select table_name from information_schema.tables where table_schema = 'marts'"
         ).fetchall()
     }
+    quarantine = {
+        t
+        for (t,) in pub.execute(
+            "select table_name from information_schema.tables where table_schema = 'quarantine'"
+        ).fetchall()
+    }
     pub.close()
-    assert schemas <= {"marts", "reference"}
+    assert schemas <= {"marts", "reference", "dsa", "sandbox", "quarantine"}
+    assert quarantine == {"rpt_load_reconciliation", "rpt_schema_drift"}, "raw records must not be published"
     assert set(marts) <= published
 
 
