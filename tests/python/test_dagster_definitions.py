@@ -59,8 +59,7 @@ def test_loader_covers_every_raw_table_and_dbt_sources_point_at_it(graph):
 def test_dbt_tests_are_asset_checks_and_error_severity_blocks(graph):
     checks = {key: graph.get_check_spec(key) for key in graph.asset_check_keys}
     tests = _dbt_nodes("test")
-    if not tests:
-        pytest.skip("no dbt tests in the project yet")
+    assert tests, "the manifest holds no dbt tests"
     dbt_checks = [spec for spec in checks.values() if spec.name != "freshness"]
     assert dbt_checks, "dbt tests do not surface as asset checks"
     error_tests = {n["name"] for n in tests if (n["config"].get("severity") or "error").lower() == "error"}
