@@ -36,9 +36,17 @@ test: $(STAMP)
 	INTEGRITY_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/sqlfluff lint models analyses macros --processes 2
 	INTEGRITY_TEST_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/python -m pytest -q
 
-## make test-truth: the scale-s proof against the simulator's truth (about 15 minutes)
+## make test-truth: the scale-s proofs against the simulator's truth (prevalence coverage, unwanted
+## impressions, SLA status, campaigns found, false alarms, reviewer accuracy); about 15 minutes
+TRUTH_DATA_DIR := $(CURDIR)/target-truth/data
+test-truth: export DBT_TARGET_PATH = $(CURDIR)/target-truth/target
+test-truth: export DBT_LOG_PATH = $(CURDIR)/target-truth/logs
 test-truth: $(STAMP)
-	INTEGRITY_TRUTH_TEST=1 $(BIN)/python -m pytest -q tests/python/test_marts_truth.py
+	rm -rf $(TRUTH_DATA_DIR)
+	INTEGRITY_DATA_DIR=$(TRUTH_DATA_DIR) $(BIN)/integrity simulate --scale s --end-date $(END_DATE) --seed 42 --faults
+	INTEGRITY_DATA_DIR=$(TRUTH_DATA_DIR) $(BIN)/integrity build
+	INTEGRITY_TRUTH_DATA_DIR=$(TRUTH_DATA_DIR) INTEGRITY_OPS_PROOF_DATA_DIR=$(TRUTH_DATA_DIR) \
+		$(BIN)/python -m pytest -q tests/python/test_marts_truth.py tests/python/test_operations.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check orchestration tests

@@ -47,8 +47,7 @@ def _connect(data_dir: Path) -> duckdb.DuckDBPyConnection:
 
 @pytest.fixture(scope="module")
 def xs_truth(xs_data_dir: Path):
-    if not (xs_data_dir / "truth" / "report_sla.parquet").exists():
-        pytest.skip("the xs data dir has no simulator truth")
+    assert (xs_data_dir / "truth" / "report_sla.parquet").exists(), "the xs data dir has no simulator truth"
     con = _connect(xs_data_dir)
     yield con
     con.close()
