@@ -50,7 +50,8 @@ test-truth: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check orchestration tests
-	$(BIN)/sqlfluff lint models analyses macros --processes 2
+	mkdir -p $(CURDIR)/target-lint
+	INTEGRITY_DATA_DIR=$(CURDIR)/target-lint $(BIN)/sqlfluff lint models analyses macros --processes 2
 
 ## make ui: Dagster webserver + daemon with schedules and sensors
 ui: $(STAMP)

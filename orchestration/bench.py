@@ -74,7 +74,8 @@ def replay_compiled_sql(invocation: Path, warehouse: Path, scratch: Path) -> tup
             if not sql or not relation:
                 continue
             con.execute(f"create schema if not exists {node['schema']}")
-            con.execute(f"create or replace table {relation} as ({sql})")
+            kind = "view" if node.get("config", {}).get("materialized") == "view" else "table"
+            con.execute(f"create or replace {kind} {relation} as ({sql})")
             models += 1
     finally:
         con.close()

@@ -29,6 +29,20 @@
     drop (kept out of the output, still part of the record's identity), flag (output a has_ boolean
     instead of the value), ref (accounts|content|target|reports|reviews|actions).
 
+    Incremental (materialized incremental, delete+insert on _source_file + _line_no): a run parses
+    only the raw records it has to, the batch:
+      - every record of a file no earlier run processed (whatever its delivery day: late files too),
+        or that the loader has replaced since (a re-delivered file gets a new _loaded_at),
+      - every record delivered in the run's window [var window_start, var window_end) (a backfill
+        re-derives its delivery days),
+      - every record held back as unknown_reference (its referenced record may have arrived since).
+    Deduplication needs all versions of a key: the batch is ranked together with the stored
+    records of every key it touches (or a replaced file's old records touched), and all of them
+    are rewritten; old records of a replaced file that were not rewritten are then deleted. A record's fate depends only on
+    itself, on the ids of referenced feeds (which only grow) and on the other records of its key,
+    so the table equals a full refresh after every run. `_batch_id` is the dbt invocation that
+    last wrote the record.
+
     dedup: 'first'  (first delivered version wins, later different versions quarantined),
            'latest' (last delivered version wins, earlier different versions superseded),
            'version' (conflicts resolved as 'first' within key + version_by; the newest version wins).
@@ -37,21 +51,90 @@
     relation, fields, key, format='jsonl', dedup='first', version_by=none, extra_checks=[]
 ) -%}
 
-{%- set ns = namespace(all_names=[]) -%}
+{%- set ns = namespace(all_names=[], key_out=[]) -%}
 {%- for f in fields %}{% set ns.all_names = ns.all_names + [f.name] %}{% endfor -%}
 
+{%- set ns.key_out = [] -%}
+{%- for k in key -%}
+    {%- for f in fields if f.name == k %}{% set ns.key_out = ns.key_out + [f.pii if f.pii is defined else k] %}{% endfor -%}
+{%- endfor -%}
+{%- set incremental = is_incremental() -%}
+{%- set window_start = var('window_start', '') -%}
+{%- set window_end = var('window_end', '') -%}
+
 with
+{%- if incremental %}
+
+
+{# The loader replaces a changed file's rows (new _loaded_at): stored records whose file and
+    load time are no longer in the ledger are stale. Their file is parsed again, their keys are
+    re-ranked, and the post-hook platform_base_delete_stale removes what is left of them. #}
+ledger as (
+
+    select
+        path as _source_file,
+        loaded_at as _loaded_at
+    from {{ source('platform', '_files') }}
+
+),
+
+processed_files as (
+
+    select distinct
+        _source_file,
+        _loaded_at
+    from {{ this }}
+
+),
+
+stale as (
+
+    select *
+    from {{ this }} as stored
+    where not exists (
+        select 1 from ledger
+        where ledger._source_file = stored._source_file and ledger._loaded_at = stored._loaded_at
+    )
+
+),
+
+held_references as (
+
+    select
+        _source_file,
+        _line_no
+    from {{ this }}
+    where _reason_code = 'unknown_reference'
+
+),
+{%- endif %}
 
 source as (
 
     select
-        *,
+        raw.*,
         {%- if format == 'jsonl' %}
-        case when {{ is_strict_json('_record') }} then _record end as _valid_json
+        case when {{ is_strict_json('raw._record') }} then raw._record end as _valid_json
         {%- else %}
         null as _valid_json
         {%- endif %}
-    from {{ relation }}
+    from {{ relation }} as raw
+    {%- if incremental %}
+    left join processed_files
+        on
+            raw._source_file = processed_files._source_file
+            and raw._loaded_at = processed_files._loaded_at
+    left join held_references
+        on
+            raw._source_file = held_references._source_file
+            and raw._line_no = held_references._line_no
+    where
+        processed_files._source_file is null
+        or held_references._line_no is not null
+        {%- if window_start and window_end %}
+        or (raw._delivered_dt >= date '{{ window_start }}' and raw._delivered_dt < date '{{ window_end }}')
+        {%- endif %}
+    {%- endif %}
 
 ),
 
@@ -233,31 +316,101 @@ checked as (
 
 ),
 
+projected as (
+
+    select
+        _delivered_dt,
+        _source_file,
+        _line_no,
+        _loaded_at,
+        _row_reason,
+        _row_reason_detail,
+        _record_hash,
+        _extra_fields,
+{%- for f in fields if not f.drop %}
+        {% if f.flag is defined -%}
+        "{{ f.name }}" is not null as {{ f.flag }}
+        {%- elif f.pii is defined -%}
+        {{ pseudonymise('"' ~ f.name ~ '"') }} as {{ f.pii }}
+        {%- elif f.target_pii -%}
+        case when target_type = 'account' then {{ pseudonymise('"' ~ f.name ~ '"') }} else "{{ f.name }}" end as "{{ f.name }}"
+        {%- else -%}
+        "{{ f.name }}"
+        {%- endif %}{% if not loop.last %},{% endif %}
+{%- endfor %}
+    from checked
+
+),
+
+{#- Records that take part in deduplication: the valid records of the batch and, in an incremental
+    run, the stored valid records of every key the batch touches (keys compared as stored: a
+    person identifier key by its pseudonym). -#}
+candidates as (
+
+    select * exclude (_row_reason, _row_reason_detail)
+    from projected
+    where _row_reason is null
+{%- if incremental %}
+
+    union all by name
+
+    select stored.* exclude (_record_status, _reason_code, _reason_detail, _batch_id)
+    from {{ this }} as stored
+    where
+        (stored._record_status <> 'quarantined' or stored._reason_code = 'conflicting_duplicate')
+        and (
+            exists (
+                select 1 from projected as batch
+                where
+                    batch._row_reason is null
+                    {%- for k in ns.key_out %}
+                    and batch."{{ k }}" = stored."{{ k }}"
+                    {%- endfor %}
+            )
+            or exists (
+                select 1 from stale
+                where
+                    {%- for k in ns.key_out %}
+                    {% if not loop.first %}and {% endif %}stale."{{ k }}" = stored."{{ k }}"
+                    {%- endfor %}
+            )
+        )
+        and not exists (
+            select 1 from projected as batch
+            where batch._source_file = stored._source_file and batch._line_no = stored._line_no
+        )
+        and not exists (
+            select 1 from stale
+            where stale._source_file = stored._source_file and stale._line_no = stored._line_no
+        )
+{%- endif %}
+
+),
+
 ranked as (
 
     select
         *,
         row_number() over (
-            partition by {% for k in key %}"{{ k }}", {% endfor %}_record_hash
+            partition by {% for k in ns.key_out %}"{{ k }}", {% endfor %}_record_hash
             order by _delivered_dt, _source_file, _line_no
         ) as _hash_seq,
         first_value(_record_hash) over (
-            partition by {% for k in key %}"{{ k }}"{% if not loop.last %}, {% endif %}{% endfor %}{% if dedup == 'version' %}, "{{ version_by }}"{% endif %}
+            partition by {% for k in ns.key_out %}"{{ k }}"{% if not loop.last %}, {% endif %}{% endfor %}{% if dedup == 'version' %}, "{{ version_by }}"{% endif %}
             order by
                 {%- if dedup == 'latest' %} _delivered_dt desc, _source_file desc, _line_no desc
                 {%- else %} _delivered_dt, _source_file, _line_no{% endif %}
         ) as _winning_hash,
         {%- if dedup == 'version' %}
         max("{{ version_by }}") over (
-            partition by {% for k in key %}"{{ k }}"{% if not loop.last %}, {% endif %}{% endfor %}
+            partition by {% for k in ns.key_out %}"{{ k }}"{% if not loop.last %}, {% endif %}{% endfor %}
         ) as _latest_version,
         {%- endif %}
         first_value(_source_file || ':' || _line_no) over (
-            partition by {% for k in key %}"{{ k }}"{% if not loop.last %}, {% endif %}{% endfor %}{% if dedup == 'version' %}, "{{ version_by }}"{% endif %}
+            partition by {% for k in ns.key_out %}"{{ k }}"{% if not loop.last %}, {% endif %}{% endfor %}{% if dedup == 'version' %}, "{{ version_by }}"{% endif %}
             order by _delivered_dt, _source_file, _line_no
         ) as _first_delivery
-    from checked
-    where _row_reason is null
+    from candidates
 
 ),
 
@@ -281,11 +434,11 @@ deduplicated as (
 classified as (
 
     select
-        *,
+        * exclude (_row_reason, _row_reason_detail),
         'quarantined' as _record_status,
         _row_reason as _reason_code,
         _row_reason_detail as _reason_detail
-    from checked
+    from projected
     where _row_reason is not null
 
     union all by name
@@ -314,16 +467,9 @@ final as (
         _record_hash,
         _extra_fields,
 {%- for f in fields if not f.drop %}
-        {% if f.flag is defined -%}
-        "{{ f.name }}" is not null as {{ f.flag }}
-        {%- elif f.pii is defined -%}
-        {{ pseudonymise('"' ~ f.name ~ '"') }} as {{ f.pii }}
-        {%- elif f.target_pii -%}
-        case when target_type = 'account' then {{ pseudonymise('"' ~ f.name ~ '"') }} else "{{ f.name }}" end as "{{ f.name }}"
-        {%- else -%}
-        "{{ f.name }}"
-        {%- endif %}{% if not loop.last %},{% endif %}
+        {{ f.flag if f.flag is defined else (f.pii if f.pii is defined else '"' ~ f.name ~ '"') }},
 {%- endfor %}
+        '{{ invocation_id }}' as _batch_id
     from classified
 
 )
@@ -367,4 +513,16 @@ select * from final
     {%- else -%}
     typed."{{ f.name }}"
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- Post-hook of the base models: drop stored records of a file the loader has since replaced
+    (their load time is no longer the ledger's) that the run did not rewrite, e.g. lines a
+    re-delivered, shorter file no longer has. A no-op in a full refresh. -#}
+{% macro platform_base_delete_stale() -%}
+    delete from {{ this }} as stored
+    where not exists (
+        select 1 from {{ source('platform', '_files') }} as ledger
+        where ledger.path = stored._source_file and ledger.loaded_at = stored._loaded_at
+    )
 {%- endmacro %}

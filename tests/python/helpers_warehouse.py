@@ -78,3 +78,58 @@ def query(warehouse: str | os.PathLike[str], sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+# Columns that record when or by which run a row was written, not what it says.
+RUN_COLUMNS = frozenset({"_loaded_at", "_batch_id"})
+
+
+def tables_difference(
+    left: str | os.PathLike[str],
+    right: str | os.PathLike[str],
+    schemas: tuple[str, ...],
+    *,
+    ignore_columns: frozenset[str] = RUN_COLUMNS,
+) -> dict[str, str]:
+    """Tables and views of `schemas` that differ between two warehouses, row for row (as multisets).
+
+    Doubles are compared to 9 decimals (sums may differ in the last bits with the order DuckDB adds
+    them in); columns in `ignore_columns` are left out. Returns {schema.table: how they differ}.
+    """
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{left}' as l (read_only)")
+        con.execute(f"attach '{right}' as r (read_only)")
+        listed = "select table_schema, table_name from information_schema.tables where table_catalog = ?"
+        found = {
+            cat: {(s, t) for s, t in con.execute(listed, [cat]).fetchall() if s in schemas}
+            for cat in ("l", "r")
+        }
+        diffs = {f"{s}.{t}": "only in one warehouse" for s, t in found["l"] ^ found["r"]}
+        columns_sql = (
+            "select column_name, data_type from information_schema.columns where table_catalog = ? "
+            "and table_schema = ? and table_name = ? order by ordinal_position"
+        )
+        for schema, table in sorted(found["l"] & found["r"]):
+            name = f"{schema}.{table}"
+            columns = [
+                c for c in con.execute(columns_sql, ["l", schema, table]).fetchall() if c[0] not in ignore_columns
+            ]
+            right_columns = [
+                c for c in con.execute(columns_sql, ["r", schema, table]).fetchall() if c[0] not in ignore_columns
+            ]
+            if columns != right_columns:
+                diffs[name] = "different columns"
+                continue
+            exprs = ", ".join(
+                f'round("{c}", 9)' if t in ("DOUBLE", "FLOAT", "REAL") else f'"{c}"' for c, t in columns
+            )
+            left_sql = f'select {exprs} from l."{schema}"."{table}"'
+            right_sql = f'select {exprs} from r."{schema}"."{table}"'
+            only_left = con.execute(f"select count(*) from ({left_sql} except all {right_sql})").fetchone()[0]
+            only_right = con.execute(f"select count(*) from ({right_sql} except all {left_sql})").fetchone()[0]
+            if only_left or only_right:
+                diffs[name] = f"{only_left} rows only in the first, {only_right} only in the second"
+        return diffs
+    finally:
+        con.close()

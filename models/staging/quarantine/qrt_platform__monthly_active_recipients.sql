@@ -15,7 +15,8 @@ raw_rows as (
         delivered._source_file,
         delivered._line_no,
         to_json(delivered)::varchar as _record
-    from {{ source('platform', 'monthly_active_recipients') }} as delivered
+    -- the load time is the loader's, not part of the record as delivered
+    from (select * exclude (_loaded_at) from {{ source('platform', 'monthly_active_recipients') }}) as delivered
 
 ),
 
