@@ -1,8 +1,9 @@
 """`integrity run`: materialize the main job through Dagster, with progress.
 
-By default one run covers every delivery day in the landing zone (a single-run backfill of
-that range: the loader loads what is new, dbt builds the window, the published copy is swapped
-in at the end). `--start/--end` narrow the range; `--full-refresh` rebuilds incremental models.
+By default the first run covers every delivery day in the landing zone (a single-run backfill
+of that range) and later runs the days with unpublished data (new, replaced or late files), or
+the last day when nothing is new: the loader loads what is new, dbt's incremental base models
+parse it and re-derive the window, the published copy is swapped in at the end. `--start/--end` narrow the range; `--full-refresh` rebuilds incremental models.
 Runs are recorded in DAGSTER_HOME (default <data>/dagster), so they show in `integrity ui`.
 """
 
@@ -57,7 +58,51 @@ def dagster_home(paths: DataPaths) -> Path:
     return home
 
 
-def default_range(paths: DataPaths) -> tuple[str, str]:
+def unpublished_days(paths: DataPaths) -> list[str] | None:
+    """Delivery days with data no successful run has published yet: landing files the loader's
+    ledger does not know (path and size), and files loaded after the published copy was written
+    (a run that failed or was killed after loading). None when nothing was ever published or the
+    ledger cannot be read: then every day is unpublished."""
+    from datetime import UTC, datetime
+
+    import duckdb
+
+    from orchestration.ingest import LEDGER, landing_files
+
+    if not paths.published.exists() or not paths.warehouse.exists():
+        return None
+    published_at = datetime.fromtimestamp(paths.published.stat().st_mtime, UTC).replace(tzinfo=None)
+    try:
+        con = duckdb.connect(str(paths.warehouse), read_only=True)
+        try:
+            known = {
+                path: (size, loaded_at)
+                for path, size, loaded_at in con.execute(
+                    f"select path, size_bytes, loaded_at from {LEDGER}"
+                ).fetchall()
+            }
+        finally:
+            con.close()
+    except duckdb.Error:
+        return None
+    days: set[str] = set()
+    for lf in landing_files(paths.landing):
+        if lf.delivered_dt is None:
+            continue
+        size, loaded_at = known.get(lf.rel, (None, None))
+        if size != lf.path.stat().st_size or loaded_at is None or loaded_at > published_at:
+            days.add(lf.delivered_dt.isoformat())
+    return sorted(days)
+
+
+def default_range(paths: DataPaths, *, everything: bool = False) -> tuple[str, str]:
+    """The delivery days a run without --start/--end covers.
+
+    The first run (nothing published yet) covers every landed day. Later runs cover the days with
+    unpublished data (new, replaced or late files), or the last landed day when nothing is new:
+    the base models process every new file whatever its day, and the window re-derives its days.
+    `everything` (a full refresh) covers every landed day.
+    """
     from orchestration.assets.partitions import clamp_to_partitions, landed_days
 
     days = landed_days(paths.landing)
@@ -66,10 +111,26 @@ def default_range(paths: DataPaths) -> tuple[str, str]:
             f"no delivery day in {paths.landing}: run `integrity simulate` (or `integrity demo`), "
             "or point INTEGRITY_DATA_DIR at a data dir whose landing/ follows docs/raw-contract.md"
         )
+    pending = None if everything else unpublished_days(paths)
+    if pending is not None:
+        days = pending or days[-1:]
     return (
         clamp_to_partitions(date.fromisoformat(days[0])).isoformat(),
         clamp_to_partitions(date.fromisoformat(days[-1])).isoformat(),
     )
+
+
+def resolve_range(paths: DataPaths, start: str | None, end: str | None, full_refresh: bool) -> tuple[str, str]:
+    """The run's delivery days: as given, else default_range; one end given, the other is the
+    landing zone's first or last day."""
+    if start is None and end is None:
+        return default_range(paths, everything=full_refresh)
+    if start is None or end is None:
+        first, last = default_range(paths, everything=True)
+        start, end = start or first, end or last
+    if start > end:
+        raise UserError(f"--start {start} is after --end {end}")
+    return start, end
 
 
 def _check_day(text: str | None, flag: str) -> str | None:
@@ -100,10 +161,7 @@ def materialize_range(
 ) -> RunOutcome:
     """Run a job of the Definitions in this process over delivery days start..end (one run)."""
     os.environ["INTEGRITY_DATA_DIR"] = str(paths.root)
-    first, last = default_range(paths) if (start is None or end is None) else (start, end)
-    start, end = start or first, end or last
-    if start > end:
-        raise UserError(f"--start {start} is after --end {end}")
+    start, end = resolve_range(paths, start, end, full_refresh)
     import dagster as dg
 
     from orchestration.assets.partitions import partition_range_tags
@@ -198,8 +256,11 @@ def print_outcome(outcome: RunOutcome, paths: DataPaths) -> None:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--start", help="first delivery day (default: the first one in the landing zone)")
-    parser.add_argument("--end", help="last delivery day (default: the last one in the landing zone)")
+    parser.add_argument(
+        "--start",
+        help="first delivery day (default: the first day with unpublished data; every day on the first run)",
+    )
+    parser.add_argument("--end", help="last delivery day (default: the last day with unpublished data)")
     parser.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from scratch")
     parser.add_argument("--job", default=None, help="job to run (default integrity_main; or sla_monitor)")
     parser.add_argument("--via-cli", action="store_true", help="run through `dagster job execute` instead")
@@ -211,8 +272,7 @@ def run(args: argparse.Namespace) -> int:
     start = _check_day(args.start, "--start")
     end = _check_day(args.end, "--end")
     if args.via_cli:
-        first, last = default_range(paths)
-        return execute_with_cli(paths, start or first, end or last, args.full_refresh)
+        return execute_with_cli(paths, *resolve_range(paths, start, end, args.full_refresh), args.full_refresh)
     outcome = materialize_range(
         paths,
         start,

@@ -387,6 +387,22 @@ candidates as (
 
 ),
 
+{#- Most keys are delivered once: only keys with several records go through the window
+    functions (sorting every record would spill gigabytes at scale m); a lone record is its key's
+    first delivery and winner. -#}
+shared_keys as (
+
+    select
+        {%- for k in ns.key_out %}
+        "{{ k }}",
+        {%- endfor %}
+        count(*) as _records
+    from candidates
+    group by all
+    having count(*) > 1
+
+),
+
 ranked as (
 
     select
@@ -411,6 +427,32 @@ ranked as (
             order by _delivered_dt, _source_file, _line_no
         ) as _first_delivery
     from candidates
+    where exists (
+        select 1 from shared_keys
+        where
+            {%- for k in ns.key_out %}
+            {% if not loop.first %}and {% endif %}shared_keys."{{ k }}" is not distinct from candidates."{{ k }}"
+            {%- endfor %}
+    )
+
+    union all by name
+
+    select
+        *,
+        1 as _hash_seq,
+        _record_hash as _winning_hash,
+        {%- if dedup == 'version' %}
+        "{{ version_by }}" as _latest_version,
+        {%- endif %}
+        _source_file || ':' || _line_no as _first_delivery
+    from candidates
+    where not exists (
+        select 1 from shared_keys
+        where
+            {%- for k in ns.key_out %}
+            {% if not loop.first %}and {% endif %}shared_keys."{{ k }}" is not distinct from candidates."{{ k }}"
+            {%- endfor %}
+    )
 
 ),
 
