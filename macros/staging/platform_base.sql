@@ -73,8 +73,10 @@ ledger as (
 
     select
         path as _source_file,
-        loaded_at as _loaded_at
+        loaded_at as _loaded_at,
+        delivered_dt as _delivered_dt
     from {{ source('platform', '_files') }}
+    where feed = '{{ relation.identifier }}'
 
 ),
 
@@ -87,9 +89,33 @@ processed_files as (
 
 ),
 
+{#- Files parsed whole: new or replaced since they were processed, or delivered in the window.
+    The raw scans below filter on this small set, so DuckDB skips other files' row groups. -#}
+files_to_parse as (
+
+    select ledger._source_file
+    from ledger
+    where
+        not exists (
+            select 1 from processed_files
+            where
+                processed_files._source_file = ledger._source_file
+                and processed_files._loaded_at = ledger._loaded_at
+        )
+        {%- if window_start and window_end %}
+        or (ledger._delivered_dt >= date '{{ window_start }}' and ledger._delivered_dt < date '{{ window_end }}')
+        {%- endif %}
+
+),
+
 stale as (
 
-    select *
+    select
+        stored._source_file,
+        stored._line_no
+        {%- for k in ns.key_out %},
+        stored."{{ k }}"
+        {%- endfor %}
     from {{ this }} as stored
     where not exists (
         select 1 from ledger
@@ -107,6 +133,24 @@ held_references as (
     where _reason_code = 'unknown_reference'
 
 ),
+
+batch_rows as (
+
+    select raw.*
+    from {{ relation }} as raw
+    where raw._source_file in (select files_to_parse._source_file from files_to_parse)
+
+    union all
+
+    select raw.*
+    from {{ relation }} as raw
+    inner join held_references
+        on
+            raw._source_file = held_references._source_file
+            and raw._line_no = held_references._line_no
+    where raw._source_file not in (select files_to_parse._source_file from files_to_parse)
+
+),
 {%- endif %}
 
 source as (
@@ -118,23 +162,7 @@ source as (
         {%- else %}
         null as _valid_json
         {%- endif %}
-    from {{ relation }} as raw
-    {%- if incremental %}
-    left join processed_files
-        on
-            raw._source_file = processed_files._source_file
-            and raw._loaded_at = processed_files._loaded_at
-    left join held_references
-        on
-            raw._source_file = held_references._source_file
-            and raw._line_no = held_references._line_no
-    where
-        processed_files._source_file is null
-        or held_references._line_no is not null
-        {%- if window_start and window_end %}
-        or (raw._delivered_dt >= date '{{ window_start }}' and raw._delivered_dt < date '{{ window_end }}')
-        {%- endif %}
-    {%- endif %}
+    from {% if incremental %}batch_rows{% else %}{{ relation }}{% endif %} as raw
 
 ),
 
@@ -342,6 +370,28 @@ projected as (
 
 ),
 
+{%- if incremental %}
+
+touched_keys as (
+
+    select distinct
+        {%- for k in ns.key_out %}
+        "{{ k }}"{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from projected
+    where _row_reason is null
+
+    union
+
+    select
+        {%- for k in ns.key_out %}
+        "{{ k }}"{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from stale
+
+),
+{%- endif %}
+
 {#- Records that take part in deduplication: the valid records of the batch and, in an incremental
     run, the stored valid records of every key the batch touches (keys compared as stored: a
     person identifier key by its pseudonym). -#}
@@ -356,25 +406,13 @@ candidates as (
 
     select stored.* exclude (_record_status, _reason_code, _reason_detail, _batch_id)
     from {{ this }} as stored
+    inner join touched_keys
+        on
+            {%- for k in ns.key_out %}
+            {% if not loop.first %}and {% endif %}stored."{{ k }}" = touched_keys."{{ k }}"
+            {%- endfor %}
     where
         (stored._record_status <> 'quarantined' or stored._reason_code = 'conflicting_duplicate')
-        and (
-            exists (
-                select 1 from projected as batch
-                where
-                    batch._row_reason is null
-                    {%- for k in ns.key_out %}
-                    and batch."{{ k }}" = stored."{{ k }}"
-                    {%- endfor %}
-            )
-            or exists (
-                select 1 from stale
-                where
-                    {%- for k in ns.key_out %}
-                    {% if not loop.first %}and {% endif %}stale."{{ k }}" = stored."{{ k }}"
-                    {%- endfor %}
-            )
-        )
         and not exists (
             select 1 from projected as batch
             where batch._source_file = stored._source_file and batch._line_no = stored._line_no

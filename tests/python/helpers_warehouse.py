@@ -55,14 +55,16 @@ def build_warehouse(
     select: list[str] | None = None,
     exclude: list[str] | None = None,
     full_refresh: bool = False,
+    command: str = "build",
 ) -> Path:
     """Ingest `<data_dir>/landing` and `dbt build` (models + tests; fails on an error-severity test).
 
-    Returns the warehouse path. `select` defaults to the whole project.
+    Returns the warehouse path. `select` defaults to the whole project; `command="run"` skips tests;
+    `full_refresh` reloads every landing file and rebuilds the incremental models.
     """
     paths = data_paths(data_dir)
     ingest(paths, full_refresh=full_refresh)
-    args = ["build", "--quiet"]
+    args = [command, "--quiet", *(["--full-refresh"] if full_refresh else [])]
     if select:
         args += ["--select", *select]
     if exclude:

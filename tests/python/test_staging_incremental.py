@@ -50,7 +50,7 @@ def in_order(mini_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> di
     """Day 1 lands and runs, then day 2, then a run with nothing new."""
     root = tmp_path_factory.mktemp("mini-in-order")
     _land_only(mini_landing, root, D1)
-    warehouse = build_warehouse(root, select=STAGING)
+    warehouse = build_warehouse(root, select=STAGING, command="run")
     feeds = ("accounts", "content", "impressions", "reports")
     after_day1 = {feed: _batches(warehouse, feed) for feed in feeds}
     reason_day1 = query(
@@ -59,9 +59,9 @@ def in_order(mini_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> di
         "where _source_file like '%2026-10-01%' and _line_no = 6",
     )[0][0]
     _land_only(mini_landing, root, D2)
-    build_warehouse(root, select=STAGING)
+    build_warehouse(root, select=STAGING, command="run")
     after_day2 = {feed: _batches(warehouse, feed) for feed in feeds}
-    build_warehouse(root, select=STAGING)
+    build_warehouse(root, select=STAGING, command="run")
     after_rerun = {feed: _batches(warehouse, feed) for feed in feeds}
     return {
         "warehouse": warehouse,
@@ -132,14 +132,14 @@ def test_an_older_delivery_landing_last_equals_full_refresh(mini_landing, full_b
     """Day 2 lands and runs first; day 1's files land later (a late file for an old delivery day):
     the first delivery of a key changes, so winners and duplicates are re-decided."""
     _land_only(mini_landing, tmp_path, D2)
-    warehouse = build_warehouse(tmp_path, select=STAGING)
+    warehouse = build_warehouse(tmp_path, select=STAGING, command="run")
     held_early = query(
         warehouse,
         "select count(*) from staging.base_platform__accounts where _reason_code = 'conflicting_duplicate'",
     )
     assert held_early == [(0,)], "with day 1 missing, day 2's a2 is the first delivery of its key"
     _land_only(mini_landing, tmp_path, D1)
-    build_warehouse(tmp_path, select=STAGING)
+    build_warehouse(tmp_path, select=STAGING, command="run")
     assert tables_difference(warehouse, full_build, SCHEMAS) == {}
 
 
@@ -166,7 +166,7 @@ def test_a_re_delivered_shorter_file_replaces_its_records(mini_landing, tmp_path
     replaces its rows, and staging must follow (old lines gone, a2's day-2 version now first)."""
     incremental, full = tmp_path / "incremental", tmp_path / "full"
     shutil.copytree(mini_landing, incremental / "landing")
-    warehouse = build_warehouse(incremental, select=STAGING)
+    warehouse = build_warehouse(incremental, select=STAGING, command="run")
     before = query(
         warehouse,
         "select _record_status, _reason_code from staging.base_platform__accounts "
@@ -176,9 +176,9 @@ def test_a_re_delivered_shorter_file_replaces_its_records(mini_landing, tmp_path
     path = incremental / "landing" / "accounts" / f"dt={D1}" / "part-0.jsonl"
     lines = path.read_bytes().splitlines(keepends=True)
     path.write_bytes(b"".join(line for number, line in enumerate(lines, 1) if number not in (2, 7)))
-    build_warehouse(incremental, select=STAGING)
+    build_warehouse(incremental, select=STAGING, command="run")
     shutil.copytree(incremental / "landing", full / "landing")
-    build_warehouse(full, select=STAGING, full_refresh=True)
+    build_warehouse(full, select=STAGING, full_refresh=True, command="run")
     assert tables_difference(warehouse, full / "warehouse.duckdb", SCHEMAS) == {}
     after = query(
         warehouse,
