@@ -68,51 +68,9 @@ def fresh(xs_landing: Path, target: Path, *, landing: bool = True) -> Path:
     return target
 
 
-def _columns(con: duckdb.DuckDBPyConnection, catalog: str, table: str) -> list[tuple[str, str]]:
-    return con.execute(
-        "select column_name, data_type from information_schema.columns "
-        "where table_catalog = ? and table_schema = 'marts' and table_name = ? order by ordinal_position",
-        [catalog, table],
-    ).fetchall()
-
-
-def _select(columns: list[tuple[str, str]], catalog: str, table: str) -> str:
-    # Sums of doubles may differ in the last bits with the order DuckDB adds them in.
-    exprs = [f'round("{c}", 9)' if t in ("DOUBLE", "FLOAT", "REAL") else f'"{c}"' for c, t in columns]
-    return f'select {", ".join(exprs)} from {catalog}.marts."{table}"'
-
-
 def marts_difference(left: Path, right: Path) -> dict[str, str]:
     """Tables of the published marts that differ (row for row, as multisets), with how."""
-    con = duckdb.connect()
-    con.execute(f"attach '{left}' as l (read_only)")
-    con.execute(f"attach '{right}' as r (read_only)")
-    tables = {
-        cat: {
-            t
-            for (t,) in con.execute(
-                "select table_name from information_schema.tables where table_catalog = ? "
-                "and table_schema = 'marts'",
-                [cat],
-            ).fetchall()
-        }
-        for cat in ("l", "r")
-    }
-    diffs: dict[str, str] = {}
-    for missing in tables["l"] ^ tables["r"]:
-        diffs[missing] = "only in one warehouse"
-    for table in sorted(tables["l"] & tables["r"]):
-        columns = _columns(con, "l", table)
-        if columns != _columns(con, "r", table):
-            diffs[table] = "different columns"
-            continue
-        left_sql, right_sql = _select(columns, "l", table), _select(columns, "r", table)
-        only_left = con.execute(f"select count(*) from ({left_sql} except all {right_sql})").fetchone()[0]
-        only_right = con.execute(f"select count(*) from ({right_sql} except all {left_sql})").fetchone()[0]
-        if only_left or only_right:
-            diffs[table] = f"{only_left} rows only in the first, {only_right} only in the second"
-    con.close()
-    return diffs
+    return tables_difference(left, right, ("marts",))
 
 
 @pytest.fixture(scope="module")
