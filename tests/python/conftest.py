@@ -28,17 +28,33 @@ def _integrity(*args: str, data_dir: Path) -> None:
     subprocess.run([sys.executable, "-m", "orchestration.cli", *args], check=True, env=env, cwd=PROJECT_DIR)
 
 
+def _simulate_xs(data_dir: Path) -> None:
+    _integrity(
+        "simulate", "--scale", "xs", "--days", "14", "--end-date", "2026-10-31", "--seed", "7", "--faults",
+        "--out", str(data_dir), data_dir=data_dir,
+    )
+
+
 @pytest.fixture(scope="session")
 def xs_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     given = os.environ.get("INTEGRITY_TEST_DATA_DIR")
     if given and (Path(given) / "warehouse.duckdb").exists():
         return Path(given)
     data_dir = tmp_path_factory.mktemp("xs") / "data"
-    _integrity(
-        "simulate", "--scale", "xs", "--days", "14", "--end-date", "2026-10-31", "--seed", "7", "--faults",
-        "--out", str(data_dir), data_dir=data_dir,
-    )
+    _simulate_xs(data_dir)
     _integrity("build", data_dir=data_dir)
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def xs_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir holding at least an xs landing zone (14 days, faults): make test's, else simulated
+    (no build). Tests copy its landing/ and never write to it."""
+    given = os.environ.get("INTEGRITY_TEST_DATA_DIR")
+    if given and (Path(given) / "landing").is_dir():
+        return Path(given)
+    data_dir = tmp_path_factory.mktemp("xs-landing") / "data"
+    _simulate_xs(data_dir)
     return data_dir
 
 

@@ -27,38 +27,6 @@ from orchestration.runner import materialize_range
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def xs_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data dir holding only an xs landing zone (14 days, faults): from make test's, else simulated."""
-    given = os.environ.get("INTEGRITY_TEST_DATA_DIR")
-    if given and (Path(given) / "landing").is_dir():
-        return Path(given)
-    data_dir = tmp_path_factory.mktemp("xs-landing") / "data"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "orchestration.cli",
-            "simulate",
-            "--scale",
-            "xs",
-            "--days",
-            "14",
-            "--end-date",
-            "2026-10-31",
-            "--seed",
-            "7",
-            "--faults",
-            "--out",
-            str(data_dir),
-        ],
-        check=True,
-        cwd=PROJECT_DIR,
-        env=dict(os.environ, INTEGRITY_DATA_DIR=str(data_dir)),
-    )
-    return data_dir
-
-
 def fresh(xs_landing: Path, target: Path, *, landing: bool = True) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     if landing:

@@ -13,7 +13,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers_warehouse import STAGING, build_warehouse, query, tables_difference, write_landing_mini
+from helpers_warehouse import (
+    STAGING,
+    build_warehouse,
+    query,
+    run_dbt_isolated,
+    tables_difference,
+    write_landing_mini,
+)
 
 D1, D2 = "2026-10-01", "2026-10-02"
 SCHEMAS = ("staging", "quarantine")
@@ -145,8 +152,6 @@ def test_an_older_delivery_landing_last_equals_full_refresh(mini_landing, full_b
 
 def test_a_window_rerun_re_derives_its_delivery_day(in_order, mini_landing, tmp_path):
     """A backfill of a delivery day (window vars) re-parses that day's records: same rows, new batch."""
-    from helpers_warehouse import run_dbt_isolated
-
     root = tmp_path / "data"
     shutil.copytree(Path(in_order["warehouse"]).parent, root, ignore=shutil.ignore_patterns("dbt-*"))
     before = _batches(root / "warehouse.duckdb", "accounts")
