@@ -1,10 +1,12 @@
--- Every report with its first final decision and first action on its target, its queue and the
--- vendor that decided. Clock start is received_at. A decision is the first `decided` review event
--- on the report's target (same target_type and target_id) at or after received_at whose decision
--- is final (violating, not_violating, unable_to_review), from whichever review: one decision on
--- an item answers every open report on it; `escalated` hands over and does not stop the clock. An
--- enforcement action on the target counts as a decision at its decided_at. Time to action runs to
--- the first effective_at of an action on the target at or after received_at.
+-- Every report with its first final decision and first action, its queue and the vendor that
+-- decided. Clock start is received_at. A decision is the first `decided` review event on the
+-- report's target (same target_type and target_id) at or after received_at whose decision is final
+-- (violating, not_violating, unable_to_review), from whichever review: one decision on an item
+-- answers every open report on it; `escalated` hands over and does not stop the clock. An action
+-- that answers the report (on its target, linked by report_id, on the reported item's owner account,
+-- or on an item of a reported account), decided at or after received_at, counts as a decision at
+-- its decided_at; time to action runs to the earliest effective_at of those actions. The same rule
+-- feeds the DSA median time to act, so medians and action counts agree.
 with
 
 reports as (
@@ -61,33 +63,92 @@ first_review_decision as (
 
 ),
 
-first_action_decision as (
+content_owners as (
 
     select
-        reports.report_id,
-        min(actions.decided_at) as decided_at
-    from reports
-    inner join actions
-        on
-            reports.target_type = actions.target_type
-            and reports.target_id = actions.target_id
-            and reports.received_at <= actions.decided_at
-    group by reports.report_id
+        content_id,
+        owner_account_key
+    from {{ ref('stg_platform__content') }}
 
 ),
 
-first_action as (
+-- Every (report, action) pair where the action answers the report: an action on the reported
+-- target, an action linked to the report (report_id), an action on the reported item's owner
+-- account, or, for a report on an account, an action on an item it owns. Only actions decided at
+-- or after the report was received count (union, not union all: one action can match twice).
+related_actions as (
 
     select
         reports.report_id,
-        min(actions.effective_at) as actioned_at
+        reports.received_at,
+        actions.action_id,
+        actions.decided_at,
+        actions.effective_at
     from reports
     inner join actions
         on
             reports.target_type = actions.target_type
             and reports.target_id = actions.target_id
-            and reports.received_at <= actions.effective_at
-    group by reports.report_id
+
+    union
+
+    select
+        reports.report_id,
+        reports.received_at,
+        actions.action_id,
+        actions.decided_at,
+        actions.effective_at
+    from reports
+    inner join actions
+        on reports.report_id = actions.report_id
+
+    union
+
+    select
+        reports.report_id,
+        reports.received_at,
+        actions.action_id,
+        actions.decided_at,
+        actions.effective_at
+    from reports
+    inner join content_owners
+        on
+            reports.target_type = 'content'
+            and reports.target_id = content_owners.content_id
+    inner join actions
+        on
+            actions.target_type = 'account'
+            and content_owners.owner_account_key = actions.target_id
+
+    union
+
+    select
+        reports.report_id,
+        reports.received_at,
+        actions.action_id,
+        actions.decided_at,
+        actions.effective_at
+    from reports
+    inner join content_owners
+        on
+            reports.target_type = 'account'
+            and reports.target_id = content_owners.owner_account_key
+    inner join actions
+        on
+            actions.target_type = 'content'
+            and content_owners.content_id = actions.target_id
+
+),
+
+first_action_decision as (
+
+    select
+        report_id,
+        min(decided_at) as decided_at,
+        min(effective_at) as actioned_at
+    from related_actions
+    where received_at <= decided_at
+    group by report_id
 
 ),
 
@@ -139,7 +200,7 @@ final as (
             when first_review_decision.decided_at <= first_action_decision.decided_at then 'review'
             else 'action'
         end as decided_by,
-        first_action.actioned_at as first_action_at
+        first_action_decision.actioned_at as first_action_at
 
     from reports
     left join sla_targets
@@ -148,8 +209,6 @@ final as (
         on reports.report_id = first_review_decision.report_id
     left join first_action_decision
         on reports.report_id = first_action_decision.report_id
-    left join first_action
-        on reports.report_id = first_action.report_id
     left join own_review_queue
         on reports.report_id = own_review_queue.report_id
 

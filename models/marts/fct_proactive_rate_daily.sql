@@ -1,8 +1,9 @@
--- Proactive rate: among items (content or accounts) first actioned on a day (any policy), the
+-- Proactive rate: among targets (items or accounts) first actioned on a day, under any policy, the
 -- share actioned before any report from outside the company (user, trusted flagger, authority,
--- rights holder) was received on that item. Internal escalations are not reports here. Each item
--- counts once, on the day of its first action, under that action's policy area, so days and areas
--- add up.
+-- rights holder) was received on the target, on the owner account of an item, or, for an
+-- account, on any item it owns. Internal escalations are not reports. "Before" compares the first
+-- action's decided_at with the first such report's received_at. Each target counts once, on the
+-- day its first action was decided, under that action's policy area, so days and areas add up.
 with
 
 actions as (
@@ -14,6 +15,15 @@ actions as (
 reports as (
 
     select * from {{ ref('stg_platform__reports') }}
+
+),
+
+content_owners as (
+
+    select
+        content_id,
+        owner_account_key
+    from {{ ref('stg_platform__content') }}
 
 ),
 
@@ -41,18 +51,64 @@ first_external_reports as (
 
 ),
 
-items as (
+-- the first outside report on the target itself, on an item's owner, or on an account's items
+related_reports as (
 
     select
-        first_actions.first_action_at::date as date_day,
-        first_actions.policy_area,
-        first_external_reports.first_report_at is null
-        or first_actions.first_action_at < first_external_reports.first_report_at as is_proactive
-    from first_actions
-    left join first_external_reports
+        target_type,
+        target_id,
+        first_report_at
+    from first_external_reports
+
+    union all
+
+    select
+        'content' as target_type,
+        content_owners.content_id as target_id,
+        first_external_reports.first_report_at
+    from first_external_reports
+    inner join content_owners
         on
-            first_actions.target_type = first_external_reports.target_type
-            and first_actions.target_id = first_external_reports.target_id
+            first_external_reports.target_type = 'account'
+            and first_external_reports.target_id = content_owners.owner_account_key
+
+    union all
+
+    select
+        'account' as target_type,
+        content_owners.owner_account_key as target_id,
+        first_external_reports.first_report_at
+    from first_external_reports
+    inner join content_owners
+        on
+            first_external_reports.target_type = 'content'
+            and first_external_reports.target_id = content_owners.content_id
+
+),
+
+first_related_reports as (
+
+    select
+        target_type,
+        target_id,
+        min(first_report_at) as first_report_at
+    from related_reports
+    group by target_type, target_id
+
+),
+
+targets as (
+
+    select
+        cast(first_actions.first_action_at as date) as date_day,
+        first_actions.policy_area,
+        first_related_reports.first_report_at is null
+        or first_actions.first_action_at < first_related_reports.first_report_at as is_proactive
+    from first_actions
+    left join first_related_reports
+        on
+            first_actions.target_type = first_related_reports.target_type
+            and first_actions.target_id = first_related_reports.target_id
 
 ),
 
@@ -63,8 +119,8 @@ final as (
         policy_area,
         count(*) as actioned_items,
         count(*) filter (where is_proactive) as proactive_items,
-        count(*) filter (where is_proactive)::double / count(*) as proactive_rate
-    from items
+        {{ fixed_decimal('count(*) filter (where is_proactive) / count(*)') }} as proactive_rate
+    from targets
     group by date_day, policy_area
 
 )

@@ -54,10 +54,10 @@ final as (
         first_decision_at,
         first_action_at,
         acknowledged_at,
-        hours_to_decision,
-        hours_to_action,
-        hours_to_acknowledge,
-        case when first_decision_at is null then age_hours end as open_hours,
+        {{ fixed_decimal('hours_to_decision') }} as hours_to_decision,
+        {{ fixed_decimal('hours_to_action') }} as hours_to_action,
+        {{ fixed_decimal('hours_to_acknowledge') }} as hours_to_acknowledge,
+        {{ fixed_decimal('case when first_decision_at is null then age_hours end') }} as open_hours,
         case
             when first_decision_at is not null and hours_to_decision <= target_hours then 'compliant'
             when first_decision_at is not null then 'breached'

@@ -1,6 +1,8 @@
 -- Daily SLA figures by reporter type, channel and queue.
--- Cohort columns (reports .. max_hours) describe the reports received that day, with decisions
--- counted up to the warehouse's as-of time. Backlog columns (open_*) are a snapshot of every
+-- Cohort columns (reports .. max_hours) describe the reports received that day as of the
+-- warehouse's as-of time: compliance_rate = compliant / (decided + open_breached), so a report still
+-- open past its target counts against the rate and a cohort with one can never show 100%; reports
+-- open within target are not yet known and are counted apart. Backlog columns (open_*) are a snapshot of every
 -- report still undecided at the end of that day (UTC; the last day is cut at the as-of time),
 -- whatever day it was received, by age at that moment; open_breaches are those whose age then
 -- exceeded their target.
@@ -18,26 +20,37 @@ as_of as (
 
 ),
 
+timed as (
+
+    select
+        responses.*,
+        epoch(responses.first_decision_at - responses.received_at) / 3600.0 as hours_to_decision,
+        epoch(as_of.as_of - responses.received_at) / 3600.0 as age_hours
+    from responses
+    cross join as_of
+
+),
+
 cohort as (
 
     select
-        responses.received_date as date_day,
-        responses.reporter_type,
-        responses.channel,
-        responses.queue,
+        received_date as date_day,
+        reporter_type,
+        channel,
+        queue,
         count(*) as reports,
-        count(responses.first_decision_at) as decided,
+        count(first_decision_at) as decided,
+        count(*) filter (where hours_to_decision <= target_hours) as compliant,
+        count(*) filter (where hours_to_decision > target_hours) as breached,
+        count(*) filter (where first_decision_at is null and age_hours > target_hours) as open_breached,
         count(*) filter (
-            where epoch(responses.first_decision_at - responses.received_at) / 3600.0 <= responses.target_hours
-        ) as compliant,
-        count(*) filter (
-            where epoch(responses.first_decision_at - responses.received_at) / 3600.0 > responses.target_hours
-        ) as breached,
-        quantile_cont(epoch(responses.first_decision_at - responses.received_at) / 3600.0, 0.5) as p50_hours,
-        quantile_cont(epoch(responses.first_decision_at - responses.received_at) / 3600.0, 0.9) as p90_hours,
-        max(epoch(responses.first_decision_at - responses.received_at) / 3600.0) as max_hours
-    from responses
-    group by all
+            where first_decision_at is null and not coalesce(age_hours > target_hours, false)
+        ) as open_within_target,
+        quantile_cont(hours_to_decision, 0.5) as p50_hours,
+        quantile_cont(hours_to_decision, 0.9) as p90_hours,
+        max(hours_to_decision) as max_hours
+    from timed
+    group by received_date, reporter_type, channel, queue
 
 ),
 
@@ -128,10 +141,13 @@ final as (
         coalesce(cohort.decided, 0) as decided,
         coalesce(cohort.compliant, 0) as compliant,
         coalesce(cohort.breached, 0) as breached,
-        cohort.compliant::double / nullif(cohort.decided, 0) as compliance_rate,
-        cohort.p50_hours,
-        cohort.p90_hours,
-        cohort.max_hours,
+        coalesce(cohort.open_breached, 0) as open_breached,
+        coalesce(cohort.open_within_target, 0) as open_within_target,
+        {{ fixed_decimal('cohort.compliant / nullif(cohort.decided + cohort.open_breached, 0)') }}
+            as compliance_rate,
+        {{ fixed_decimal('cohort.p50_hours') }} as p50_hours,
+        {{ fixed_decimal('cohort.p90_hours') }} as p90_hours,
+        {{ fixed_decimal('cohort.max_hours') }} as max_hours,
         coalesce(backlog.open_lt_1h, 0) as open_lt_1h,
         coalesce(backlog.open_1h_4h, 0) as open_1h_4h,
         coalesce(backlog.open_4h_24h, 0) as open_4h_24h,

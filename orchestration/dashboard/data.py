@@ -320,8 +320,8 @@ def unwanted(m: Marts, window: Window) -> Measure:
 
 
 def _sla_outcome_sql() -> str:
-    # Compliance is compliant / decided, as fct_sla_compliance_daily defines it; reports open
-    # past their target are breaches now and are shown beside it, not hidden in the rate.
+    # Compliance is compliant / (decided + open past target), as fct_sla_compliance_daily defines
+    # it: a report still open past its target is a breach now and is never left out of the rate.
     return """count(*) as reports,
               count(*) filter (where sla_status = 'compliant') as compliant,
               count(*) filter (where sla_status = 'breached') as breached,
@@ -331,7 +331,7 @@ def _sla_outcome_sql() -> str:
 
 def _sla_measure(row: dict[str, Any]) -> Measure:
     compliant = row.get("compliant") or 0
-    decided = compliant + (row.get("breached") or 0)
+    decided = compliant + (row.get("breached") or 0) + (row.get("open_breached") or 0)
     lo, hi = wilson(compliant, decided)
     return Measure(
         value=ratio(compliant, decided),

@@ -232,12 +232,13 @@ def _share_points(rows: list[dict[str, Any]], num: str, den: str) -> list[charts
 def _sla_points(rows: list[dict[str, Any]]) -> list[charts.Point]:
     pts = []
     for r in rows:
-        decided = (r["compliant"] or 0) + (r["breached"] or 0)
+        # the rate's denominator: decided reports and those already open past their target
+        decided = (r["compliant"] or 0) + (r["breached"] or 0) + (r["open_breached"] or 0)
         lo, hi = wilson(r["compliant"] or 0, decided)
         pts.append(
             charts.Point(
                 _d(r["date_day"]), None if not decided else r["compliant"] / decided, lo, hi,
-                note=f" · {decided:,} decided, {r['open_breached'] or 0:,} open past target, "
+                note=f" · {decided - (r['open_breached'] or 0):,} decided, {r['open_breached'] or 0:,} open past target, "
                 f"{r['open_within_target'] or 0:,} open within target",
             )
         )
@@ -403,8 +404,9 @@ def breakdown_charts(data: DashboardData) -> list[tuple[str, str, str]]:
             colors = []
             for r in b[key]:
                 decided = (r["compliant"] or 0) + (r["breached"] or 0)
-                lo, hi = wilson(r["compliant"] or 0, decided)
-                value = None if not decided else r["compliant"] / decided
+                denominator = decided + (r["open_breached"] or 0)
+                lo, hi = wilson(r["compliant"] or 0, denominator)
+                value = None if not denominator else r["compliant"] / denominator
                 bars.append(charts.Bar(
                     str(r["label"]), value, lo, hi,
                     note=f" · {decided:,} decided, {r['open_breached'] or 0:,} open past target",

@@ -85,7 +85,8 @@ def simulate(out: Path | str | None = None, scale: str = "xs", days: int | None 
     truth.write(truth.campaigns(w, feeds), tt / "campaigns.parquet")
     truth.write(truth.prevalence_daily(w, imp.prevalence), tt / "prevalence_daily.parquet")
     truth.write(truth.unwanted(w, imp.unwanted), tt / "unwanted_impressions.parquet")
-    truth.write(truth.report_sla(feeds), tt / "report_sla.parquet")
+    truth.write(truth.report_sla(feeds, start), tt / "report_sla.parquet")
+    truth.write(truth.proactive_daily(feeds), tt / "proactive_daily.parquet")
     truth.write(truth.reviewer_error_rates(w, feeds), tt / "reviewer_error_rates.parquet")
     rows = {f: len(feeds.get(f, [])) for f in FEEDS if f in deliver.FIELDS}
     rows["impressions"] = imp.rows_delivered
@@ -110,7 +111,7 @@ def simulate(out: Path | str | None = None, scale: str = "xs", days: int | None 
         "generator": "orchestration.simulator",
         "arguments": {"scale": scale, "days": days, "end_date": str(end_date), "seed": seed, "faults": faults},
         "period": {"start": str(np.datetime64(start // DAY, "D")), "end": str(end_date)},
-        "as_of": deliver.fmt_ts(truth.as_of(feeds)),
+        "as_of": deliver.fmt_ts(truth.as_of(feeds, start)),
         "rows": rows,
         "resends": {f: sum(d["tags"].get("resend", 0) for d in deliveries if d["feed"] == f) for f in FEEDS},
         "pending_prevalence_samples": sum(1 for s in feeds["prevalence_samples"] if s.get("_pending")),

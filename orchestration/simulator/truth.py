@@ -128,29 +128,65 @@ def sla_target(rep: dict, targets: list[dict]) -> tuple[float, bool]:
     return best[1]["target_hours"], best[1]["published"]
 
 
-def as_of(feeds: dict) -> int:
-    vals = [r["received_at"] for r in feeds.get("reports", [])]
-    vals += [r["event_ts"] for r in feeds.get("review_events", [])]
-    vals += [r["decided_at"] for r in feeds.get("enforcement_actions", [])]
-    vals += [r["effective_at"] for r in feeds.get("enforcement_actions", [])]
-    return max(vals)
+# Times at which something happened (metrics.md, SLA compliance): these, and only these, move "now".
+# effective_at and end_at are set ahead of time and never count.
+HAPPENED_AT = {
+    "reports": ("received_at",),
+    "review_events": ("event_ts",),
+    "enforcement_actions": ("decided_at",),
+    "rule_hits": ("hit_at",),
+    "appeals": ("filed_at", "resolved_at"),
+    "prevalence_samples": ("labeled_at",),
+}
 
 
-def report_sla(feeds: dict) -> pa.Table:
+def as_of(feeds: dict, period_start: int) -> int:
+    """The latest time something happened in the delivered data, capped at the end of the latest
+    delivery day (`_dt` is the delivery day's index from `period_start`)."""
+    happened: list[int] = []
+    last_dt = 0
+    for feed, fields in HAPPENED_AT.items():
+        for r in feeds.get(feed, []):
+            last_dt = max(last_dt, r["_dt"])
+            happened += [r[f] for f in fields if r.get(f) is not None]
+    return min(max(happened), period_start + (last_dt + 1) * DAY)
+
+
+def report_sla(feeds: dict, period_start: int) -> pa.Table:
+    """Per report, from metrics.md "SLA compliance", written from the spec:
+
+    - decision: the first `decided` review event on the reported target at or after received_at
+      with a final decision, or the decided_at of an action that answers the report, whichever
+      comes first;
+    - an action answers a report when it was decided at or after received_at and it is on the
+      reported target, names the report (report_id), is on the reported item's owner account, or,
+      for a reported account, is on an item the account owns;
+    - first action: the earliest effective_at of the actions that answer it;
+    - status against the most specific target, as of `as_of`.
+    """
     targets = K.load_sla_targets()
     decisions: dict[tuple, list[int]] = {}
     for e in feeds.get("review_events", []):
         if e["event_type"] == "decided" and e["decision"] in FINAL_DECISIONS:
             decisions.setdefault((e["target_type"], e["target_id"]), []).append(e["event_ts"])
-    act_dec: dict[tuple, list[int]] = {}
-    act_eff: dict[tuple, list[int]] = {}
+    for v in decisions.values():
+        v.sort()
+    latest: dict[str, dict] = {}
+    for c in feeds.get("content", []):
+        cur = latest.get(c["content_id"])
+        if cur is None or c["updated_at"] > cur["updated_at"]:
+            latest[c["content_id"]] = c
+    owner = {cid: c["owner_account_id"] for cid, c in latest.items()}
+    owned: dict[str, list[str]] = {}
+    for cid, acc in owner.items():
+        owned.setdefault(acc, []).append(cid)
+    on_target: dict[tuple, list[dict]] = {}
+    by_report: dict[str, list[dict]] = {}
     for a in feeds.get("enforcement_actions", []):
-        act_dec.setdefault((a["target_type"], a["target_id"]), []).append(a["decided_at"])
-        act_eff.setdefault((a["target_type"], a["target_id"]), []).append(a["effective_at"])
-    for d in (decisions, act_dec, act_eff):
-        for v in d.values():
-            v.sort()
-    now = as_of(feeds)
+        on_target.setdefault((a["target_type"], a["target_id"]), []).append(a)
+        if a.get("report_id"):
+            by_report.setdefault(a["report_id"], []).append(a)
+    now = as_of(feeds, period_start)
 
     def first_at_or_after(lst, t):
         if not lst:
@@ -158,16 +194,26 @@ def report_sla(feeds: dict) -> pa.Table:
         i = bisect.bisect_left(lst, t)
         return lst[i] if i < len(lst) else None
 
+    def answering_actions(r: dict) -> list[dict]:
+        found = {a["action_id"]: a for a in on_target.get((r["target_type"], r["target_id"]), [])}
+        found.update({a["action_id"]: a for a in by_report.get(r["report_id"], [])})
+        if r["target_type"] == "content" and r["target_id"] in owner:
+            found.update({a["action_id"]: a for a in on_target.get(("account", owner[r["target_id"]]), [])})
+        if r["target_type"] == "account":
+            for cid in owned.get(r["target_id"], []):
+                found.update({a["action_id"]: a for a in on_target.get(("content", cid), [])})
+        return [a for a in found.values() if a["decided_at"] >= r["received_at"]]
+
     rows = {k: [] for k in ("report_id", "received_at", "reporter_type", "channel", "priority", "reason_code",
                             "policy_area", "target_hours", "is_published_sla", "decided_at", "actioned_at",
                             "hours_to_decision", "sla_status", "as_of")}
     for r in sorted(feeds.get("reports", []), key=lambda x: x["report_id"]):
-        key = (r["target_type"], r["target_id"])
         rt = r["received_at"]
-        cands = [x for x in (first_at_or_after(decisions.get(key), rt), first_at_or_after(act_dec.get(key), rt))
-                 if x is not None]
+        answers = answering_actions(r)
+        cands = [x for x in (first_at_or_after(decisions.get((r["target_type"], r["target_id"])), rt),
+                             min((a["decided_at"] for a in answers), default=None)) if x is not None]
         dec = min(cands) if cands else None
-        act = first_at_or_after(act_eff.get(key), rt)
+        act = min((a["effective_at"] for a in answers), default=None)
         th, pub = sla_target(r, targets)
         if dec is not None:
             hrs = (dec - rt) / 3600
@@ -200,6 +246,56 @@ def report_sla(feeds: dict) -> pa.Table:
         else:
             cols[k] = pa.array(v, pa.string())
     return pa.table(cols)
+
+
+# ------------------------------------------------------------------ proactive rate
+
+EXTERNAL_REPORTERS = {"user", "trusted_flagger", "authority", "rights_holder"}
+
+
+def proactive_daily(feeds: dict) -> pa.Table:
+    """metrics.md "Proactive rate", written from the spec: every target (item or account) actioned
+    counts once, on the day its first action was decided, under that action's policy area; it is
+    proactive when that decided_at is before the first report from outside the company on the
+    target, on the owner account of an item, or, for an account, on any item it owns."""
+    latest: dict[str, dict] = {}
+    for c in feeds.get("content", []):
+        cur = latest.get(c["content_id"])
+        if cur is None or c["updated_at"] > cur["updated_at"]:
+            latest[c["content_id"]] = c
+    owned: dict[str, list[str]] = {}
+    for cid, c in latest.items():
+        owned.setdefault(c["owner_account_id"], []).append(cid)
+    first_report: dict[tuple, int] = {}
+    for r in feeds.get("reports", []):
+        if r["reporter_type"] not in EXTERNAL_REPORTERS:
+            continue
+        keys = [(r["target_type"], r["target_id"])]
+        if r["target_type"] == "content" and r["target_id"] in latest:
+            keys.append(("account", latest[r["target_id"]]["owner_account_id"]))
+        if r["target_type"] == "account":
+            keys += [("content", cid) for cid in owned.get(r["target_id"], [])]
+        for k in keys:
+            first_report[k] = min(first_report.get(k, INF), r["received_at"])
+    first_action: dict[tuple, tuple[int, str]] = {}
+    for a in feeds.get("enforcement_actions", []):
+        k = (a["target_type"], a["target_id"])
+        cand = (a["decided_at"], K.POLICIES[a["policy_code"]][0])
+        if k not in first_action or cand < first_action[k]:
+            first_action[k] = cand
+    cells: dict[tuple, list[int]] = {}
+    for k, (t, area) in first_action.items():
+        day = datetime.fromtimestamp(t, UTC).date()
+        cell = cells.setdefault((day, area), [0, 0])
+        cell[0] += 1
+        cell[1] += int(t < first_report.get(k, INF))
+    keys = sorted(cells)
+    return pa.table({
+        "date_day": pa.array([k[0] for k in keys], pa.date32()),
+        "policy_area": pa.array([k[1] for k in keys], pa.string()),
+        "actioned_items": pa.array([cells[k][0] for k in keys], pa.int64()),
+        "proactive_items": pa.array([cells[k][1] for k in keys], pa.int64()),
+    })
 
 
 # ------------------------------------------------------------------ other truth tables

@@ -171,12 +171,98 @@ def check_report_sla(con: duckdb.DuckDBPyConnection, min_reports: int) -> None:
     assert {s for s, _ in statuses} >= {"compliant", "breached"}
 
 
+def check_sla_compliance_daily(con: duckdb.DuckDBPyConnection) -> None:
+    """The daily cohort figures against the truth's per-report statuses (metrics.md: compliance rate
+    = compliant / (decided + open and already breached), open reports within target apart)."""
+    cells, differing, open_breached = con.execute(
+        """
+        with truth as (
+            select
+                received_at::date as date_day,
+                reporter_type,
+                channel,
+                count(*) as reports,
+                count(*) filter (where sla_status = 'compliant') as compliant,
+                count(*) filter (where sla_status = 'breached') as breached,
+                count(*) filter (where sla_status = 'open_breached') as open_breached,
+                count(*) filter (where sla_status = 'open_within_target') as open_within_target
+            from read_parquet('report_sla.parquet')
+            group by all
+        ),
+        mart as (
+            select
+                date_day, reporter_type, channel,
+                sum(reports) as reports, sum(decided) as decided, sum(compliant) as compliant,
+                sum(breached) as breached, sum(open_breached) as open_breached,
+                sum(open_within_target) as open_within_target
+            from marts.fct_sla_compliance_daily
+            group by all
+            having sum(reports) > 0
+        )
+        select
+            count(*),
+            count(*) filter (
+                where truth.reports is distinct from mart.reports
+                or truth.compliant is distinct from mart.compliant
+                or truth.breached is distinct from mart.breached
+                or truth.compliant + truth.breached is distinct from mart.decided
+                or truth.open_breached is distinct from mart.open_breached
+                or truth.open_within_target is distinct from mart.open_within_target
+            ),
+            sum(truth.open_breached)
+        from truth
+        full join mart using (date_day, reporter_type, channel)
+        """
+    ).fetchone()
+    rates = con.execute(
+        """
+        select count(*) filter (where compliance_rate is distinct from round(
+            compliant / nullif(decided + open_breached, 0), 8)::decimal(18, 8)),
+            count(*) filter (where open_breached > 0 and compliance_rate = 1)
+        from marts.fct_sla_compliance_daily
+        """
+    ).fetchone()
+    print(f"\nSLA cohorts: {cells - differing}/{cells} cells equal the truth; {open_breached} open breaches")
+    assert cells > 0
+    assert differing == 0
+    assert open_breached > 0, "the data should hold an open breach for the rate to be tested"
+    assert rates == (0, 0)
+
+
+def check_proactive_rate(con: duckdb.DuckDBPyConnection) -> None:
+    cells, differing, actioned, proactive = con.execute(
+        """
+        select
+            count(*),
+            count(*) filter (
+                where truth.actioned_items is distinct from mart.actioned_items
+                or truth.proactive_items is distinct from mart.proactive_items
+            ),
+            sum(truth.actioned_items),
+            sum(truth.proactive_items)
+        from read_parquet('proactive_daily.parquet') as truth
+        full join marts.fct_proactive_rate_daily as mart using (date_day, policy_area)
+        """
+    ).fetchone()
+    print(f"\nproactive rate: {cells - differing}/{cells} cells equal the truth; {proactive}/{actioned} proactive")
+    assert actioned > 0 and 0 < proactive < actioned
+    assert differing == 0
+
+
 def test_xs_unwanted_impressions_equal_truth(xs_truth: duckdb.DuckDBPyConnection):
     check_unwanted_impressions(xs_truth)
 
 
 def test_xs_report_sla_equals_truth(xs_truth: duckdb.DuckDBPyConnection):
     check_report_sla(xs_truth, min_reports=50)
+
+
+def test_xs_sla_compliance_cohorts_equal_truth(xs_truth: duckdb.DuckDBPyConnection):
+    check_sla_compliance_daily(xs_truth)
+
+
+def test_xs_proactive_rate_equals_truth(xs_truth: duckdb.DuckDBPyConnection):
+    check_proactive_rate(xs_truth)
 
 
 @pytest.mark.slow
@@ -192,3 +278,13 @@ def test_s_unwanted_impressions_equal_truth_exactly(s_truth: duckdb.DuckDBPyConn
 @pytest.mark.slow
 def test_s_every_report_sla_status_equals_truth(s_truth: duckdb.DuckDBPyConnection):
     check_report_sla(s_truth, min_reports=1000)
+
+
+@pytest.mark.slow
+def test_s_sla_compliance_cohorts_equal_truth(s_truth: duckdb.DuckDBPyConnection):
+    check_sla_compliance_daily(s_truth)
+
+
+@pytest.mark.slow
+def test_s_proactive_rate_equals_truth(s_truth: duckdb.DuckDBPyConnection):
+    check_proactive_rate(s_truth)
