@@ -7,8 +7,10 @@
 -- Exposure ends at the earliest effective_at among the item's non-reversed actions (on the item
 -- or its owner's account, under any policy) whose type ends exposure (action_types.ends_exposure),
 -- per country of their territorial scope.
--- First signal: the earliest report (any reporter, any reason) or rule hit (enforce or shadow)
--- on the item or on its owner's account.
+-- First signal: the earliest report (any reporter, any reason) or signalling rule hit on the item or
+-- on its owner's account. A hit signals when it is in enforce mode, or scores at or above its
+-- detector's operating threshold (detectors seed), or comes from a seeded detector without a
+-- score; classifiers log everything from 0.05 up, and a 0.06 score is nothing a team acts on.
 with
 
 standing_actions as (
@@ -34,9 +36,26 @@ reports as (
 
 ),
 
+detectors as (
+
+    select * from {{ ref('detectors') }}
+
+),
+
 rule_hits as (
 
-    select * from {{ ref('stg_platform__rule_hits') }}
+    select rule_hits.*
+    from {{ ref('stg_platform__rule_hits') }} as rule_hits
+    left join detectors
+        on
+            rule_hits.rule_id = detectors.detector
+            and rule_hits.rule_version = detectors.version
+    where
+        rule_hits.mode = 'enforce'
+        or (
+            detectors.detector is not null
+            and (detectors.operating_threshold is null or rule_hits.score >= detectors.operating_threshold)
+        )
 
 ),
 

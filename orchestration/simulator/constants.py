@@ -135,6 +135,16 @@ def load_sla_targets() -> list[dict]:
     return rows
 
 
+def load_detector_thresholds() -> dict[tuple[str, int], float | None]:
+    """(detector, version) -> operating threshold (None: no score, any hit signals), from the
+    project's detectors seed: the truth uses the platform's own reference data."""
+    from orchestration.paths import PROJECT_DIR
+
+    with open(PROJECT_DIR / "seeds" / "detectors.csv", newline="", encoding="utf-8") as fh:
+        return {(r["detector"], int(r["version"])): float(r["operating_threshold"]) if r["operating_threshold"] else None
+                for r in csv.DictReader(fh)}
+
+
 # ---------------------------------------------------------------- detection rules
 # rule_id -> description; versions and modes are decided in the world generator
 RULES = {

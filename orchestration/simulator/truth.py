@@ -11,9 +11,10 @@ Definitions (metrics.md, made exact here; the warehouse must agree):
   No such action: exposure runs to the end of the data.
 - an hourly impressions row is unwanted when the item is judged spam, hour_ts < action time
   (country of the row) and hour_ts + 1h > created_at.
-- first signal: the earliest delivered report (received_at) or rule hit (hit_at, enforce or shadow)
-  on the item or its owner account. An unwanted row is `before signal` when hour_ts < first signal,
-  otherwise `after signal`.
+- first signal: the earliest delivered report (received_at) or signalling rule hit (hit_at) on the
+  item or its owner account. A hit signals when it is in enforce mode, or its detector version is in
+  the detectors seed with no operating threshold, or its score is at or above that threshold. An
+  unwanted row is `before signal` when hour_ts < first signal, otherwise `after signal`.
 - true spam at an hour (prevalence): hour_ts + 1h > spam_from and hour_ts < spam_to (null = never ends).
 - impressions: the latest delivery of each (hour_ts, content_id, surface, country) key (restatements).
 - SLA: see `report_sla`.
@@ -46,6 +47,18 @@ def reversed_actions(feeds: dict) -> set[str]:
         if a["outcome"] == "reversed" and (a["route"] == "internal" or a["outcome_implemented"] is True):
             out.add(a["action_id"])
     return out
+
+
+def is_signal(hit: dict, thresholds: dict[tuple[str, int], float | None]) -> bool:
+    """A rule hit is a signal a team could act on: enforce mode, or a seeded detector version whose
+    operating threshold the score reaches (detectors without a score: any hit)."""
+    if hit["mode"] == "enforce":
+        return True
+    key = (hit["rule_id"], int(hit["rule_version"]))
+    if key not in thresholds:
+        return False
+    threshold = thresholds[key]
+    return threshold is None or (hit["score"] is not None and hit["score"] >= threshold)
 
 
 def truth_inputs(w: World, feeds: dict) -> TruthInputs:
@@ -90,8 +103,11 @@ def truth_inputs(w: World, feeds: dict) -> TruthInputs:
                         k = i * NC + ci
                         scoped[k] = min(scoped.get(k, INF), eff)
     signal = np.full(n, INF, dtype=np.int64)
+    thresholds = K.load_detector_thresholds()
     for feed, tfield in (("reports", "received_at"), ("rule_hits", "hit_at")):
         for r in feeds.get(feed, []):
+            if feed == "rule_hits" and not is_signal(r, thresholds):
+                continue
             for i in items_of(r["target_type"], r["target_id"]):
                 signal[i] = min(signal[i], r[tfield])
     keys = np.array(sorted(scoped), dtype=np.int64)
