@@ -3,20 +3,20 @@
 -- a country-scoped action ended exposure earlier there. An impression's window end is the
 -- country row's when there is one, else the GLOBAL row's.
 --
--- Judged spam: a non-reversed spam-policy action targets the item or the account that owns it.
--- Exposure ends at the earliest effective_at among the item's non-reversed actions (on the item
--- or its owner's account, under any policy) whose type ends exposure (action_types.ends_exposure),
--- per country of their territorial scope.
+-- Judged spam: a standing spam-policy action applies to the item (int_content_actions: on the item,
+-- or on its owner's account when the item existed at the action's decided_at). Exposure ends at
+-- the earliest effective_at among the lasting (no end_at) actions applying to the item, under any
+-- policy, whose type ends exposure (action_types.ends_exposure), per country of their territorial
+-- scope. Temporary restrictions only pause exposure (int_content_exposure_pauses).
 -- First signal: the earliest report (any reporter, any reason) or signalling rule hit on the item or
 -- on its owner's account. A hit signals when it is in enforce mode, or scores at or above its
 -- detector's operating threshold (detectors seed), or comes from a seeded detector without a
 -- score; classifiers log everything from 0.05 up, and a 0.06 score is nothing a team acts on.
 with
 
-standing_actions as (
+item_actions as (
 
-    select * from {{ ref('int_enforcement_actions_classified') }}
-    where not is_reversed
+    select * from {{ ref('int_content_actions') }}
 
 ),
 
@@ -59,38 +59,6 @@ rule_hits as (
 
 ),
 
-item_actions as (
-
-    select
-        content.content_id,
-        standing_actions.action_id,
-        standing_actions.is_spam,
-        standing_actions.ends_exposure,
-        standing_actions.territorial_scope,
-        standing_actions.decided_at,
-        standing_actions.effective_at
-    from standing_actions
-    inner join content
-        on standing_actions.target_id = content.content_id
-    where standing_actions.target_type = 'content'
-
-    union all
-
-    select
-        content.content_id,
-        standing_actions.action_id,
-        standing_actions.is_spam,
-        standing_actions.ends_exposure,
-        standing_actions.territorial_scope,
-        standing_actions.decided_at,
-        standing_actions.effective_at
-    from standing_actions
-    inner join content
-        on standing_actions.target_id = content.owner_account_key
-    where standing_actions.target_type = 'account'
-
-),
-
 judged_items as (
 
     select
@@ -110,7 +78,10 @@ ending_actions as (
         effective_at,
         unnest(territorial_scope) as scope_country
     from item_actions
-    where ends_exposure and content_id in (select judged_items.content_id from judged_items)
+    where
+        ends_exposure
+        and end_at is null
+        and content_id in (select judged_items.content_id from judged_items)
 
 ),
 

@@ -3,7 +3,9 @@
 -- so the big table is read once here and the marts aggregate this much smaller result.
 -- Hour boundary: a row counts when its hour starts before the exposure end of its country (the hour
 -- in which the action took effect counts in full) and ends after the item's created_at. It is
--- after the first signal when its hour starts at or after that signal, otherwise before.
+-- after the first signal when its hour starts at or after that signal, otherwise before. A row inside
+-- a temporary restriction (int_content_exposure_pauses: its hour starts at or after the pause and
+-- ends at or before the pause's end, in the pause's countries) is not unwanted.
 with
 
 impressions as (
@@ -36,6 +38,12 @@ country_windows as (
 
     select * from windows
     where scope_country != 'GLOBAL'
+
+),
+
+pauses as (
+
+    select * from {{ ref('int_content_exposure_pauses') }}
 
 ),
 
@@ -75,6 +83,15 @@ final as (
     where
         (exposure_end_at is null or hour_ts < exposure_end_at)
         and hour_ts + interval 1 hour > created_at
+        and not exists (
+            select 1
+            from pauses
+            where
+                pauses.content_id = judged_impressions.content_id
+                and pauses.scope_country in ('GLOBAL', judged_impressions.country)
+                and judged_impressions.hour_ts >= pauses.paused_from
+                and judged_impressions.hour_ts + interval 1 hour <= pauses.paused_to
+        )
 
 )
 

@@ -44,6 +44,8 @@ class TruthInputs:
     scoped_end: np.ndarray  # int64 min effective_at for that key
     signal: np.ndarray  # int64 per item: first signal (INF)
     created: np.ndarray  # int64 per item
+    # item -> temporary restrictions (country index or -1 for GLOBAL, from, to): exposure paused
+    pauses: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -153,6 +155,8 @@ def generate(w: World, landing: Path, last_dt: int, tin: TruthInputs, samples_pe
     ctry_arr = pa.array(K.COUNTRY_CODES, pa.string())
     # truth inputs as arrays
     judged = tin.judged
+    paused_item = np.zeros(n, dtype=bool)
+    paused_item[list(tin.pauses)] = True
     t_end_g = tin.end_global
     t_sig = tin.signal
     prev = np.zeros((days, NS, 2), dtype=np.int64)
@@ -333,6 +337,11 @@ def generate(w: World, landing: Path, last_dt: int, tin: TruthInputs, samples_pe
                 hitk = tin.scoped_keys[pos] == key
                 end = np.where(hitk, np.minimum(end, tin.scoped_end[pos]), end)
             unwanted = (ht_j < end) & (ht_j + HOUR > tin.created[it_j])
+            if tin.pauses:
+                for r in np.flatnonzero(unwanted & paused_item[it_j]).tolist():
+                    h, ci = int(ht_j[r]), int(c_j[r])
+                    if any(pc in (-1, ci) and h >= pf and h + HOUR <= pt for pc, pf, pt in tin.pauses[int(it_j[r])]):
+                        unwanted[r] = False
             before = unwanted & (ht_j < t_sig[it_j])
             after = unwanted & ~before
             cell_j = cell[jr]

@@ -5,12 +5,16 @@ Definitions (metrics.md, made exact here; the warehouse must agree):
   outcome_implemented = true. `partially_reversed` leaves the action standing.
 - judged spam item: a delivered, non-reversed action with a spam policy (policies.is_spam) targets the
   item, or the account that owns it (owner from the content feed).
+- an action on an account concerns the items the account had created by the action's decided_at
+  (it neither judges nor hides later uploads).
 - action time of an item, per country: the earliest effective_at among its delivered non-reversed
-  exposure-ending actions (remove, disable, service_suspend/terminate, account_suspend/terminate) on
-  the item or its owner account; GLOBAL applies to every country, a country list to those countries.
-  No such action: exposure runs to the end of the data.
+  lasting (no end_at) exposure-ending actions (remove, disable, service_suspend/terminate,
+  account_suspend/terminate) on the item or its owner account; GLOBAL applies to every country, a
+  country list to those countries. No such action: exposure runs to the end of the data.
+- a temporary exposure-ending action (with end_at) pauses exposure in its scope from effective_at to
+  end_at: a row inside (hour_ts >= effective_at and hour_ts + 1h <= end_at) is not unwanted.
 - an hourly impressions row is unwanted when the item is judged spam, hour_ts < action time
-  (country of the row) and hour_ts + 1h > created_at.
+  (country of the row), hour_ts + 1h > created_at, and it is inside no pause.
 - first signal: the earliest delivered report (received_at) or signalling rule hit (hit_at) on the
   item or its owner account. A hit signals when it is in enforce mode, or its detector version is in
   the detectors seed with no operating threshold, or its score is at or above that threshold. An
@@ -77,21 +81,32 @@ def truth_inputs(w: World, feeds: dict) -> TruthInputs:
         owner_items.setdefault(r["owner_account_id"], []).append(i)
     rev = reversed_actions(feeds)
 
-    def items_of(target_type: str, target_id: str) -> list[int]:
+    def items_of(target_type: str, target_id: str, decided_at: int | None = None) -> list[int]:
+        """The items a record on this target concerns; an action (decided_at given) on an account
+        concerns only the items the account had created by then."""
         if target_type == "content":
             return [idx[target_id]] if target_id in latest else []
-        return owner_items.get(target_id, [])
+        its = owner_items.get(target_id, [])
+        return its if decided_at is None else [i for i in its if created[i] <= decided_at]
 
     judged = np.zeros(n, dtype=bool)
     end_g = np.full(n, INF, dtype=np.int64)
     scoped: dict[int, int] = {}
+    pauses: dict[int, list[tuple[int, int, int]]] = {}
     for a in feeds.get("enforcement_actions", []):
         if a["action_id"] in rev:
             continue
-        its = items_of(a["target_type"], a["target_id"])
+        its = items_of(a["target_type"], a["target_id"], a["decided_at"])
         if K.POLICIES[a["policy_code"]][1]:
             judged[its] = True
-        if a["action_type"] in K.EXPOSURE_ENDING:
+        if a["action_type"] in K.EXPOSURE_ENDING and a.get("end_at") is not None:
+            # a temporary restriction pauses exposure from effective_at to end_at, nothing more
+            if a["end_at"] > a["effective_at"]:
+                cis = [-1] if a["territorial_scope"] == ["GLOBAL"] else [
+                    K.COUNTRY_CODES.index(c) for c in a["territorial_scope"]]
+                for i in its:
+                    pauses.setdefault(i, []).extend((ci, a["effective_at"], a["end_at"]) for ci in cis)
+        elif a["action_type"] in K.EXPOSURE_ENDING:
             eff = a["effective_at"]
             if a["territorial_scope"] == ["GLOBAL"]:
                 for i in its:
@@ -113,7 +128,7 @@ def truth_inputs(w: World, feeds: dict) -> TruthInputs:
     keys = np.array(sorted(scoped), dtype=np.int64)
     return TruthInputs(judged=judged, end_global=end_g, scoped_keys=keys,
                        scoped_end=np.array([scoped[k] for k in keys.tolist()], dtype=np.int64),
-                       signal=signal, created=created)
+                       signal=signal, created=created, pauses=pauses)
 
 
 # ------------------------------------------------------------------ SLA

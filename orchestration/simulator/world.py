@@ -568,7 +568,10 @@ def action(w: World, t_dec: int, target_type: str, target_id: str, item: int | N
     if action_type in K.EXPOSURE_ENDING:
         items = [item] if item is not None else [i for i in w._owned.get(account, [])]
         for it in items:
-            if scope == ["GLOBAL"]:
+            if scope == ["GLOBAL"] and end_after and it not in w.hide_windows:
+                # a temporary restriction: the item is hidden until it lapses, then seen again
+                w.hide_windows[it] = [(eff, eff + end_after)]
+            elif scope == ["GLOBAL"]:
                 if eff < w.hide_from.get(it, INF):
                     w.hide_from[it] = eff
             else:
@@ -793,8 +796,9 @@ def _act_for_policy(w, t, pol, item, account, source, auto_det, auto_dec, review
                end_after=60 * DAY, **kw)
         action(w, t + 30, "content", cid, item, None, "demote", pol, source, auto_det, auto_dec, **kw)
     elif pol == "spam_repetitive_uploads":
+        # a temporary suspension (3, 7 or 30 days): the account's items are seen again when it lapses
         action(w, t, "account", w.account_ids[owner], None, owner, "service_suspend", pol, source, auto_det, auto_dec,
-               end_after=30 * DAY, **kw)
+               end_after=int(rng.choice([3, 7, 30])) * DAY, **kw)
     elif pol == "spam_fake_accounts":
         action(w, t, "account", w.account_ids[owner], None, owner,
                "account_suspend" if rng.random() < 0.3 else "account_terminate", pol, source, auto_det, auto_dec, **kw)
