@@ -4,12 +4,15 @@
 -- other measure, so the two add up to all measures. Scopes: total, own_initiative, and each
 -- official EU language of the restricted item (VLOP rows).
 -- Accuracy, precision and recall of the automated means (enforcing detection rules and
--- classifiers), as metrics.md defines them: precision = violating / reviewed among the
--- period's enforcing hits; recall and accuracy estimated on the period's labelled prevalence
--- sample (weights 1 / inclusion_prob; flagged = an enforcing hit on the item or its owner
--- before the sampled hour ended; positive = violating under a spam policy, what the detectors
--- look for). Automated detection only ever acts on the platform's own initiative, so the
--- own-initiative figures are the same.
+-- classifiers), as metrics.md defines them, from the same exact sums as the operations mart
+-- (int_detector_quality_daily) summed over the reporting period: one row per automated system
+-- (detector version, as Annex II asks; `detector` names it) and a pooled row (detector null).
+-- Accuracy and recall come from the labelled prevalence sample; precision is the
+-- sample-weighted precision when at least 10 flagged violating samples support it, else the
+-- human-review precision (people's decisions only; reviews follow reports and appeals, so it is
+-- biased), and the contextual column says which, with n and the 95% interval. Automated
+-- detection only ever acts on the platform's own initiative, so the own-initiative figures are
+-- the same as the total. Per-language rows (VLOPs) are pooled over detectors.
 -- Notices (NAM): Art. 16 notices received in the period; solely processed by automated means =
 -- acted on by a fully automated decision. Their accuracy, precision and recall come from QA
 -- audits of automated review decisions on notices (gold answer vs automated decision).
@@ -205,6 +208,59 @@ hit_quality as (
 
 ),
 
+period_sums as (
+
+    select
+        daily.detector_id,
+        daily.detector_version,
+        sum(daily.labelled_samples) as labelled_samples,
+        sum(daily.positive_samples) as positive_samples,
+        sum(daily.flagged_samples) as flagged_samples,
+        sum(daily.flagged_positive_samples) as flagged_positive_samples,
+        sum(daily.weight_total) as weight_total,
+        sum(daily.weight_sq_total) as weight_sq_total,
+        sum(daily.weight_positive) as weight_positive,
+        sum(daily.weight_sq_positive) as weight_sq_positive,
+        sum(daily.weight_flagged) as weight_flagged,
+        sum(daily.weight_sq_flagged) as weight_sq_flagged,
+        sum(daily.weight_true_positive) as weight_true_positive,
+        sum(daily.weight_agreeing) as weight_agreeing,
+        sum(daily.enforce_hits) as enforce_hits,
+        sum(daily.human_reviewed_hits) as human_reviewed_hits,
+        sum(daily.human_violating_hits) as human_violating_hits
+    from {{ ref('int_detector_quality_daily') }} as daily
+    cross join period
+    where
+        daily.date_day >= period.period_start
+        and daily.date_day <= period.period_end
+    group by daily.detector_id, daily.detector_version
+
+),
+
+detector_rates as (
+
+    select
+        period_sums.detector_id,
+        period_sums.detector_version,
+        case
+            when period_sums.detector_id != 'all'
+                then period_sums.detector_id || ' v' || cast(period_sums.detector_version as varchar)
+        end as detector,
+        case
+            when period_sums.detector_id = 'all' then 'Pooled over all automated detectors: '
+            else period_sums.detector_id || ' v' || cast(period_sums.detector_version as varchar) || ': '
+        end as prefix,
+        period_sums.labelled_samples,
+        period_sums.positive_samples,
+        period_sums.flagged_positive_samples,
+        period_sums.enforce_hits,
+        period_sums.human_reviewed_hits,
+        period_sums.human_violating_hits,
+        {{ automated_means_rates('period_sums') }}
+    from period_sums
+
+),
+
 notices as (
 
     select notices.*
@@ -285,19 +341,9 @@ notice_quality as (
 
 ),
 
-detector_scopes as (
+language_scopes as (
 
-    select
-        'total' as scope,
-        'total' as basis
-    union all
-    select
-        'own_initiative' as scope,
-        'total' as basis
-    union all
-    select
-        language_code as scope,
-        language_code as basis
+    select language_code as scope
     from eu_languages
 
 ),
@@ -307,14 +353,16 @@ count_rows as (
     select
         'measures_solely_automated' as indicator,
         scope,
-        solely::double as figure,
+        cast(null as varchar) as detector,
+        cast(solely as double) as figure,
         null as context
     from measure_counts
     union all
     select
         'measures_not_automated' as indicator,
         scope,
-        not_solely::double as figure,
+        cast(null as varchar) as detector,
+        cast(not_solely as double) as figure,
         case
             when assisted > 0
                 then 'Includes ' || assisted || ' measure(s) decided by people with the help of automated means.'
@@ -324,48 +372,122 @@ count_rows as (
     select
         'notices_solely_automated' as indicator,
         scope,
-        solely::double as figure,
+        cast(null as varchar) as detector,
+        cast(solely as double) as figure,
         null as context
     from notice_counts
     union all
     select
         'notices_not_automated' as indicator,
         scope,
-        not_solely::double as figure,
+        cast(null as varchar) as detector,
+        cast(not_solely as double) as figure,
         null as context
     from notice_counts
 
 ),
 
+-- the pooled rows (total and own initiative) and one row per detector version (total)
 detector_rows as (
 
     select
         quality_indicators.indicator,
-        detector_scopes.scope,
-        case quality_indicators.indicator
-            when 'accuracy' then sample_quality.accuracy_rate
-            when 'recall' then sample_quality.recall_rate
-            else hit_quality.violating_hits::double / nullif(hit_quality.reviewed_hits, 0)
-        end as figure,
-        case
-            when quality_indicators.indicator = 'precision'
-                then 'Reviewed enforcing hits: ' || coalesce(hit_quality.reviewed_hits, 0)
-                    || ' of ' || coalesce(hit_quality.enforce_hits, 0) || '.'
-            else 'Labelled sample items: ' || coalesce(sample_quality.labelled_samples, 0)
-                || ', of which ' || coalesce(sample_quality.positive_samples, 0)
-                || ' spam violations (what the detectors target).'
+        scopes.scope,
+        detector_rates.detector,
+        cast(
+            case quality_indicators.indicator
+                when 'accuracy' then detector_rates.accuracy
+                when 'recall' then detector_rates.recall
+                when 'precision'
+                    then
+                        case
+                            when detector_rates.flagged_positive_samples >= 10 then detector_rates.sample_precision
+                            else detector_rates.review_precision
+                        end
+            end as double
+        ) as figure,
+        detector_rates.prefix
+        || case quality_indicators.indicator
+            when 'accuracy'
+                then 'weighted share of the ' || detector_rates.labelled_samples
+                    || ' labelled prevalence samples where the detector''s flag and the label agree'
+                    || ' (95% interval ' || {{ dsa_decimal_text('detector_rates.accuracy_ci_low') }}
+                    || ' to ' || {{ dsa_decimal_text('detector_rates.accuracy_ci_high') }}
+                    || ', effective n ' || {{ dsa_decimal_text('detector_rates.accuracy_n_eff', 1) }}
+                    || '). Mostly negative samples: read with precision and recall.'
+            when 'recall'
+                then 'exposure-weighted share of the ' || detector_rates.positive_samples
+                    || ' spam violations in the labelled prevalence sample that it had flagged by then'
+                    || ' (95% interval ' || {{ dsa_decimal_text('detector_rates.recall_ci_low') }}
+                    || ' to ' || {{ dsa_decimal_text('detector_rates.recall_ci_high') }}
+                    || ', effective n ' || {{ dsa_decimal_text('detector_rates.recall_n_eff', 1) }} || ').'
+                    || case when detector_rates.is_low_count then ' Low count: fewer than 10 spam samples.' else '' end
+            when 'precision'
+                then
+                    case
+                        when detector_rates.flagged_positive_samples >= 10
+                            then 'sample-weighted precision on the labelled prevalence sample, '
+                                || detector_rates.flagged_positive_samples || ' flagged violating samples'
+                                || ' (95% interval ' || {{ dsa_decimal_text('detector_rates.sample_precision_ci_low') }}
+                                || ' to ' || {{ dsa_decimal_text('detector_rates.sample_precision_ci_high') }}
+                                || ', effective n '
+                                || {{ dsa_decimal_text('detector_rates.sample_precision_n_eff', 1) }} || ').'
+                        else 'human-review precision: ' || detector_rates.human_violating_hits || ' of '
+                            || detector_rates.human_reviewed_hits
+                            || ' enforcing hits whose target a person reviewed were violating'
+                            || coalesce(
+                                ' (95% interval ' || {{ dsa_decimal_text('detector_rates.review_precision_ci_low') }}
+                                || ' to ' || {{ dsa_decimal_text('detector_rates.review_precision_ci_high') }} || ')',
+                                ''
+                            )
+                            || ', of ' || detector_rates.enforce_hits || ' enforcing hits; reviews follow reports'
+                            || ' and appeals, not a random sample. Only '
+                            || detector_rates.flagged_positive_samples
+                            || ' flagged violating samples (fewer than 10) for the sample-weighted figure.'
+                    end
         end
         || case
-            when detector_scopes.scope = 'own_initiative'
+            when scopes.scope = 'own_initiative'
                 then ' Same as the total: automated detection only acts on the platform''s own initiative.'
             else ''
         end as context
-    from detector_scopes
+    from detector_rates
+    cross join quality_indicators
+    inner join (
+        select 'total' as scope
+        union all
+        select 'own_initiative' as scope
+    ) as scopes
+        on scopes.scope = 'total' or detector_rates.detector_id = 'all'
+
+),
+
+language_rows as (
+
+    select
+        quality_indicators.indicator,
+        language_scopes.scope,
+        cast(null as varchar) as detector,
+        case quality_indicators.indicator
+            when 'accuracy' then sample_quality.accuracy_rate
+            when 'recall' then sample_quality.recall_rate
+            else cast(hit_quality.violating_hits as double) / nullif(hit_quality.reviewed_hits, 0)
+        end as figure,
+        'Pooled over all automated detectors: '
+        || case
+            when quality_indicators.indicator = 'precision'
+                then 'human-review precision, enforcing hits whose target a person reviewed: '
+                    || coalesce(hit_quality.reviewed_hits, 0) || ' of ' || coalesce(hit_quality.enforce_hits, 0) || '.'
+            else 'labelled sample items: ' || coalesce(sample_quality.labelled_samples, 0)
+                || ', of which ' || coalesce(sample_quality.positive_samples, 0)
+                || ' spam violations (what the detectors target).'
+        end as context
+    from language_scopes
     cross join quality_indicators
     left join sample_quality
-        on detector_scopes.basis = sample_quality.scope
+        on language_scopes.scope = sample_quality.scope
     left join hit_quality
-        on detector_scopes.basis = hit_quality.scope
+        on language_scopes.scope = hit_quality.scope
 
 ),
 
@@ -374,6 +496,7 @@ notice_quality_rows as (
     select
         quality_indicators.indicator,
         notice_counts.scope,
+        cast(null as varchar) as detector,
         case quality_indicators.indicator
             when 'accuracy' then notice_quality.accuracy_rate
             when 'precision' then notice_quality.precision_rate
@@ -392,11 +515,21 @@ notice_quality_rows as (
 
 final as (
 
-    select * from count_rows
-    union all
-    select * from detector_rows
-    union all
-    select * from notice_quality_rows
+    select
+        indicator,
+        scope,
+        detector,
+        {{ fixed_decimal('figure') }} as figure,
+        context
+    from (
+        select * from count_rows
+        union all
+        select * from detector_rows
+        union all
+        select * from language_rows
+        union all
+        select * from notice_quality_rows
+    ) as unioned
 
 )
 

@@ -1,5 +1,6 @@
 -- What eventually happened to everything a detector, a reporter, a reviewer or an
--- enforcement action touched: the labels that rule performance is measured against.
+-- enforcement action touched: the labels that rule performance is measured against. The
+-- reviewed label is the latest final *human* decision: an automated decision is not a review.
 with policies as (
     select
         policy_code,
@@ -29,6 +30,8 @@ decisions as (
     where
         event_type = 'decided'
         and decision in ('violating', 'not_violating')
+        -- a decision made by the automated system itself is not a review of it
+        and not coalesce(automated, false)
 ),
 
 last_decision as (

@@ -377,7 +377,11 @@ def _indicator_rows(template: Template, inputs: ReportInputs, warnings: list[str
     ctx_col = value_col + 1 if value_col + 1 < len(header) else None
     ind_col = header.index("Indicator")
     facts = inputs.indicator_facts.get(part, [])
-    index = {(_norm(r.get("indicator")), _norm(r.get("scope"))): r for r in facts}
+    # Part 8 repeats an indicator row per automated system (detector); those follow the pooled row.
+    index = {(_norm(r.get("indicator")), _norm(r.get("scope"))): r for r in facts if not r.get("detector")}
+    per_system: dict[tuple[str, str], list[dict]] = {}
+    for r in sorted((r for r in facts if r.get("detector")), key=lambda r: _norm(r.get("detector"))):
+        per_system.setdefault((_norm(r.get("indicator")), _norm(r.get("scope"))), []).append(r)
     used: set[tuple[str, str]] = set()
     vlop = inputs.provider_type == "vlop"
 
@@ -454,6 +458,12 @@ def _indicator_rows(template: Template, inputs: ReportInputs, warnings: list[str
         if ctx_col is not None:
             row[ctx_col] = note if applicable else ""
         out.append(row)
+        for system in per_system.get((indicator, scope), []) if applicable and not expanded else []:
+            extra = list(row)
+            extra[value_col] = fmt_number(system.get("figure"), kind)
+            if ctx_col is not None:
+                extra[ctx_col] = _norm(system.get("context"))
+            out.append(extra)
     for key, fact in index.items():
         if key not in used and fact.get("figure") not in (None, 0):
             warnings.append(f"Part {part}: figure {key} has no row in the template")
@@ -561,6 +571,8 @@ def collapse_to_skeleton(part: int, header: list[str], rows: list[list[str]]) ->
                     and (r[CATEGORY_COL] == "KEYWORD_OTHER" or (part == 3 and r[5] != "TOTAL"))
                 )
                 or (part in (8, 9, 10) and r[header.index("Scope")] == ELLIPSIS)
+                # Part 8 repeats an indicator row per automated system, right after the pooled row
+                or part == 8
             )
         ):
             continue

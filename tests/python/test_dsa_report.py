@@ -166,7 +166,7 @@ def test_part4_notices_equal_the_periods_dsa_notices_in_the_marts(export, data_c
     assert int(total[header.index("Number of notices received ")]) == notices
     assert int(total[header.index("Number of notices received from Trusted flaggers")]) == tf
     # Median time in hours, the same as the SLA mart's hours_to_action (rounded to 2 decimals).
-    assert abs(float(total[header.index("Median time to take action")]) - median) < 0.01
+    assert abs(float(total[header.index("Median time to take action")]) - float(median)) < 0.01
 
 
 def test_medians_are_hours_and_ratios_are_in_unit_interval(export) -> None:
@@ -189,6 +189,41 @@ def test_medians_are_hours_and_ratios_are_in_unit_interval(export) -> None:
     for r in rows7:
         if r[5] == "Percentage of outcomes implemented" and r[6] != "":
             assert 0.0 <= float(r[6]) <= 1.0
+
+
+def test_part8_has_a_row_per_automated_system_and_a_pooled_row(export, data_copy, period) -> None:
+    """Annex II asks for one row per automated system: each repeats the template's indicator and
+    scope text exactly, its context starts `<detector> v<version>:`, and the pooled row says so."""
+    header, rows = _read(export.out_dir, 8)
+    ind, scope, value, ctx = (header.index(c) for c in ("Indicator", "Scope", "Value", "Contextual Information"))
+    template_texts = {(r[ind], r[scope]) for r in load_template(8).rows}
+    with _marts(data_copy) as con:
+        systems = con.execute(
+            """
+            select detector_id || ' v' || detector_version, sample_precision, review_precision,
+                   true_positive_samples
+            from marts.fct_automated_means_quality
+            where period_type = 'year' and period_start = ? and detector_id != 'all'
+            order by 1
+            """,
+            [period.start],
+        ).fetchall()
+    assert len(systems) >= 3
+    precision_rows = [r for r in rows if r[ind] == "Accuracy of the automated means - Precision" and r[scope] == "Total number"]
+    assert precision_rows[0][ctx].startswith("Pooled over all automated detectors: ")
+    by_system = {r[ctx].split(":")[0]: r for r in precision_rows[1:]}
+    assert sorted(by_system) == [name for name, *_ in systems]
+    for name, sample_precision, review_precision, flagged_violating in systems:
+        row = by_system[name]
+        assert (row[ind], row[scope]) in template_texts
+        expected = sample_precision if flagged_violating >= 10 else review_precision
+        assert abs(float(row[value]) - float(expected)) < 5e-5
+        assert ("sample-weighted" if flagged_violating >= 10 else "human-review precision") in row[ctx]
+        assert "95% interval" in row[ctx]
+    for indicator in ("Accuracy of the automated means - Accuracy", "Accuracy of the automated means - Recall"):
+        total = [r for r in rows if r[ind] == indicator and r[scope] == "Total number"]
+        assert len(total) == 1 + len(systems)
+        assert all("95% interval" in r[ctx] for r in total)
 
 
 def test_part8_measures_add_up(export, data_copy, period) -> None:
