@@ -12,6 +12,12 @@ actions as (
 
 ),
 
+data_as_of as (
+
+    select * from {{ ref('int_data_as_of') }}
+
+),
+
 bounds as (
 
     select
@@ -62,9 +68,20 @@ final as (
         coalesce(
             defaults.first_decided_date <= period_end and defaults.last_decided_date >= period_start,
             false
-        ) as has_data
+        ) as has_data,
+        data_as_of.first_delivery_day as coverage_start,
+        data_as_of.last_delivery_day as coverage_end,
+        {{ var('max_delivery_lateness_days', 14) }} as max_lateness_days
     from defaults
+    cross join data_as_of
 
 )
 
-select * from final
+select
+    *,
+    coalesce(
+        coverage_start <= period_start
+        and coverage_end >= period_end + {{ var('max_delivery_lateness_days', 14) }},
+        false
+    ) as is_complete
+from final

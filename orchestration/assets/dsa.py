@@ -38,6 +38,7 @@ class DsaReportConfig(dg.Config):
     provider_type: str = ""  # empty: the dbt var provider_type
     service: str = ""
     provider_name: str = ""
+    partial: bool = False  # write a period the data does not fully cover, marked partial
 
 
 @dg.asset(
@@ -67,6 +68,7 @@ def dsa_transparency_report(
             service=config.service or None,
             provider_name=config.provider_name or None,
             take_writer_lock=False,  # held above
+            partial=config.partial,
         )
     for warning in result.warnings:
         context.log.warning(warning)

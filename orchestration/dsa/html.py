@@ -30,7 +30,7 @@ body{font:14px/1.4 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24p
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
 .meta{color:#57606a;margin-bottom:12px}.banner{padding:10px 14px;border-radius:6px;margin:12px 0}
 .restated{background:#fff4e5;border:1px solid #f0b45a}.same{background:#eef6ee;border:1px solid #9ccc9c}
-.warn{background:#fdecec;border:1px solid #e59a9a}
+.warn{background:#fdecec;border:1px solid #e59a9a}.partial{background:#fff0f0;border:2px solid #cf222e}
 .wrap{overflow-x:auto;max-width:100%}table{border-collapse:collapse;font-size:12px}
 th,td{border:1px solid #d0d7de;padding:3px 6px;vertical-align:top}
 th{background:#f6f8fa;position:sticky;top:0;font-weight:600;max-width:160px}
@@ -110,6 +110,7 @@ def render_html(
     changes: list[dict],
     warnings: list[str],
     generated_at: str,
+    partial: str | None = None,
 ) -> str:
     out = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
@@ -118,6 +119,11 @@ def render_html(
         f"<div class='meta'>Reporting period {escape(period_text)} · provider type "
         f"{escape(provider_type)} · version v{version} · generated {escape(generated_at)}</div>",
     ]
+    if partial:
+        out.append(
+            f"<div class='banner partial'><b>Partial report — {escape(partial)}.</b> The data does not "
+            "cover the whole reporting period; do not file it as complete.</div>"
+        )
     if restatement_of is not None:
         out.append(
             f"<div class='banner restated'><b>Restatement of v{restatement_of}.</b> "

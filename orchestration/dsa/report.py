@@ -25,7 +25,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from orchestration.dsa.html import render_html
@@ -57,6 +57,28 @@ VERSION_RE = re.compile(r"^v(\d+)$")
 PUBLICATION_ROW = "Date of the publication of the report"
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """The delivery days the warehouse's event feeds cover, and whether they cover the period."""
+
+    start: date | None
+    end: date | None
+    max_lateness_days: int
+    is_complete: bool
+
+    @property
+    def text(self) -> str:
+        return f"data from {self.start} to {self.end}"
+
+    def refusal(self, period: Period) -> str:
+        needed_end = period.end + timedelta(days=self.max_lateness_days)
+        return (
+            f"the data does not cover {period.template_text}: the event feeds hold {self.text}, a complete "
+            f"report needs deliveries from {period.start} to {needed_end} (events arrive up to "
+            f"{self.max_lateness_days} days late); write it marked partial with --partial"
+        )
+
+
 @dataclass
 class ReportExport:
     period: str
@@ -65,6 +87,7 @@ class ReportExport:
     restatement_of: int | None
     changes: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    partial: str | None = None
 
 
 def default_provider_type() -> str:
@@ -138,6 +161,12 @@ def load_inputs(db: Path, period: Period, provider_type: str) -> ReportInputs:
             raise UserError(
                 f"no moderation data in the warehouse for {period.template_text}: nothing to report for this period"
             )
+        inputs.coverage = Coverage(
+            start=built.get("coverage_start"),
+            end=built.get("coverage_end"),
+            max_lateness_days=int(built.get("max_lateness_days") or 0),
+            is_complete=bool(built.get("is_complete")),
+        )
         for part, model in CATEGORY_MODELS.items():
             inputs.category_facts[part] = fetch_dicts(con, f"select * from dsa.{model}")
         for part, model in INDICATOR_MODELS.items():
@@ -292,6 +321,7 @@ def write_version(
             changes=changes,
             warnings=report.warnings,
             generated_at=generated_at,
+            partial=inputs.partial_note,
         )
         (tmp / "report.html").write_text(html, encoding="utf-8")
         if restatement_of is not None:
@@ -326,6 +356,15 @@ def write_version(
             "restatement_of": restatement_of,
             "changed_figures": len(changes),
             "warnings": report.warnings,
+            "partial": inputs.partial_note,
+            "coverage": None
+            if inputs.coverage is None
+            else {
+                "start": str(inputs.coverage.start),
+                "end": str(inputs.coverage.end),
+                "max_lateness_days": inputs.coverage.max_lateness_days,
+                "is_complete": inputs.coverage.is_complete,
+            },
             "source": source,
             "files": {
                 p.name: hashlib.sha256(p.read_bytes()).hexdigest()
@@ -351,7 +390,9 @@ def write_version(
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
-    return ReportExport(inputs.period.label, version, target, restatement_of, changes, report.warnings)
+    return ReportExport(
+        inputs.period.label, version, target, restatement_of, changes, report.warnings, inputs.partial_note
+    )
 
 
 def export_report(
@@ -364,7 +405,11 @@ def export_report(
     publication_date: date | None = None,
     build: bool = True,
     take_writer_lock: bool = True,
+    partial: bool = False,
 ) -> ReportExport:
+    """Build, fill and write a new version of the period's report. A period the data does not
+    cover is refused with one UserError, unless `partial`: then it is written and marked
+    "partial: data from D1 to D2" in the manifest, the HTML and Part 11."""
     paths = paths or data_paths()
     provider_type = provider_type or default_provider_type()
     if provider_type not in PROVIDER_TYPES:
@@ -377,6 +422,10 @@ def export_report(
         if build:
             build_models(period, provider_type, paths)
         inputs = load_inputs(paths.warehouse, period, provider_type)
+    if inputs.coverage is not None and not inputs.coverage.is_complete:
+        if not partial:
+            raise UserError(inputs.coverage.refusal(period))
+        inputs.partial_note = f"partial: {inputs.coverage.text}"
     inputs.service = service or os.environ.get("INTEGRITY_SERVICE_NAME", "Integrity demo audio platform")
     inputs.provider_name = provider_name or os.environ.get(
         "INTEGRITY_PROVIDER_NAME", "Integrity Demo Provider"
@@ -400,11 +449,16 @@ def latest_period_with_data(paths: DataPaths, provider_type: str | None = None) 
     return parse_period(str(last.year))
 
 
-def write_latest_report(paths: DataPaths | None = None, provider_type: str | None = None) -> ReportExport:
-    """The report for the latest period with data (what `make demo` files)."""
+def write_latest_report(
+    paths: DataPaths | None = None, provider_type: str | None = None, *, partial: bool = True
+) -> ReportExport:
+    """The report for the latest period with data (what `make demo` files: a demo's year is not
+    covered by its few months of data, so it is written marked partial)."""
     paths = paths or data_paths()
     provider_type = provider_type or default_provider_type()
-    return export_report(latest_period_with_data(paths, provider_type), paths, provider_type=provider_type)
+    return export_report(
+        latest_period_with_data(paths, provider_type), paths, provider_type=provider_type, partial=partial
+    )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -417,6 +471,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--publication-date", default=None, help="YYYY-MM-DD (default today, UTC)")
     parser.add_argument("--no-build", action="store_true", help="use the dsa models as already built")
+    parser.add_argument(
+        "--partial",
+        action="store_true",
+        help="write a period the data does not fully cover, marked partial (otherwise refused)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -440,6 +499,7 @@ def run(args: argparse.Namespace) -> int:
         provider_name=args.provider_name,
         publication_date=publication,
         build=not args.no_build,
+        partial=args.partial,
     )
     status = (
         f"restatement of v{result.restatement_of} ({len(result.changes)} changed figures)"
@@ -448,7 +508,8 @@ def run(args: argparse.Namespace) -> int:
         if result.version == 1
         else "same figures as the previous version"
     )
-    print(f"DSA report {period.template_text} v{result.version} ({status}) -> {result.out_dir}")
+    partial_text = f", {result.partial}" if result.partial else ""
+    print(f"DSA report {period.template_text} v{result.version} ({status}{partial_text}) -> {result.out_dir}")
     for warning in result.warnings:
         print(f"  warning: {warning}")
     return 0

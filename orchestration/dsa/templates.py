@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from orchestration.dsa.period import Period
 
@@ -219,6 +220,9 @@ class ReportInputs:
     other_descriptions: dict[str, list[str]] = field(default_factory=dict)
     # Part 2 contextual information by category or keyword code (KEYWORD_OTHER: by category).
     category_notes: dict[str, str] = field(default_factory=dict)
+    # delivery days the data covers (report.Coverage) and, for a partial report, its note
+    coverage: Any = None
+    partial_note: str | None = None
 
 
 @dataclass
@@ -513,6 +517,9 @@ def _part11(template: Template, inputs: ReportInputs) -> FilledPart:
         row[2] = inputs.period.template_text
         row[4] = ""  # free text, written by people before filing
         out.append(row)
+    if inputs.partial_note and out:
+        # Part 1 has no contextual column: the first free-text cell says the report is partial.
+        out[0][4] = f"{inputs.partial_note}. This report does not cover the whole reporting period."
     return FilledPart(11, template.filename, list(template.header), out, [], [])
 
 

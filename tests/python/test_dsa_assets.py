@@ -73,7 +73,8 @@ def test_report_only_on_demand(data_copy: Path) -> None:
         [dsa_transparency_report],
         resources=_resources(data_copy),
         run_config={"ops": {"exports__dsa_transparency_report": {"config": {"period": period.label,
-                                                                   "provider_type": "online_platform"}}}},
+                                                                   "provider_type": "online_platform",
+                                                                   "partial": True}}}},
     )  # fmt: skip
     assert run.success
     meta = _metadata(run, REPORT_KEY)[0]

@@ -29,6 +29,7 @@ from orchestration.dsa.templates import (
     template_path,
     template_skeleton,
 )
+from orchestration.errors import UserError
 from orchestration.paths import data_paths
 
 pytestmark = pytest.mark.slow
@@ -48,7 +49,8 @@ def period(data_copy: Path):
 
 @pytest.fixture(scope="module")
 def export(data_copy: Path, period):
-    return export_report(period, data_paths(data_copy), provider_type="online_platform")
+    # two weeks of xs data cannot cover a year: the report is written marked partial
+    return export_report(period, data_paths(data_copy), provider_type="online_platform", partial=True)
 
 
 def _read(out_dir: Path, part: int) -> tuple[list[str], list[list[str]]]:
@@ -279,6 +281,33 @@ def test_blank_applicable_figures_always_say_why(export) -> None:
                 assert row[7].strip(), (part, row[4], row[5])
 
 
+def test_a_period_the_data_does_not_cover_is_refused_or_marked_partial(export, data_copy, period) -> None:
+    """dsa.md, coverage: two weeks of deliveries (2026-10-18..31) cannot stand for the year 2026."""
+    paths = data_paths(data_copy)
+    with _marts(data_copy) as con:
+        first, last = con.execute(
+            "select min(delivered_dt), max(delivered_dt) from raw._files "
+            "where feed in ('reports', 'review_events', 'enforcement_actions', 'rule_hits', 'appeals', "
+            "'prevalence_samples')"
+        ).fetchone()
+    with pytest.raises(UserError) as refused:
+        export_report(period, paths, provider_type="online_platform", build=False)
+    message = str(refused.value)
+    assert "\n" not in message
+    assert f"data from {first} to {last}" in message and "--partial" in message
+    versions = sorted(p.name for p in export.out_dir.parent.iterdir() if p.name.startswith("v"))
+    assert versions == [export.out_dir.name], "a refused report must not write a version"
+    note = f"partial: data from {first} to {last}"
+    assert export.partial == note
+    manifest = json.loads((export.out_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["partial"] == note
+    assert manifest["coverage"] == {"start": str(first), "end": str(last), "max_lateness_days": 14,
+                                    "is_complete": False}  # fmt: skip
+    assert f"Partial report — {note}" in (export.out_dir / "report.html").read_text(encoding="utf-8")
+    _, rows11 = _read(export.out_dir, 11)
+    assert rows11[0][4].startswith(note)
+
+
 def test_online_platform_leaves_vlop_parts_blank(export) -> None:
     for part in (9, 10):
         _, rows = _read(export.out_dir, part)
@@ -288,7 +317,7 @@ def test_online_platform_leaves_vlop_parts_blank(export) -> None:
 def test_vlop_report_fills_human_resources_and_recipients(data_copy: Path) -> None:
     paths = data_paths(data_copy)
     period = latest_period_with_data(paths, "vlop")
-    result = export_report(period, paths, provider_type="vlop")
+    result = export_report(period, paths, provider_type="vlop", partial=True)
     assert result.out_dir.parent.name == period.label and "-H" in period.label
     _, rows9 = _read(result.out_dir, 9)
     value = {(r[4].strip(), r[5]): r[6] for r in rows9}
