@@ -26,6 +26,15 @@ report_sla as (
 
 ),
 
+responses as (
+
+    select
+        report_id,
+        is_solely_automated_decision
+    from {{ ref('int_reports_responses_joined') }}
+
+),
+
 reason_codes as (
 
     select * from {{ ref('reason_codes') }}
@@ -95,8 +104,7 @@ linked_actions as (
     select
         report_id,
         count(*) filter (where decision_ground = 'illegal') as actions_law,
-        count(*) filter (where decision_ground = 'terms') as actions_terms,
-        bool_or(automated_decision = 'fully') as is_solely_automated
+        count(*) filter (where decision_ground = 'terms') as actions_terms
     from actions
     where report_id is not null
     group by report_id
@@ -138,7 +146,7 @@ final as (
         report_sla.hours_to_action,
         coalesce(linked_actions.actions_law, 0) as actions_law,
         coalesce(linked_actions.actions_terms, 0) as actions_terms,
-        coalesce(linked_actions.is_solely_automated, false) as is_solely_automated
+        coalesce(responses.is_solely_automated_decision, false) as is_solely_automated
     from reports
     inner join classified
         on reports.report_id = classified.report_id
@@ -148,6 +156,8 @@ final as (
         on reports.authority_member_state = countries.country_code
     left join linked_actions
         on reports.report_id = linked_actions.report_id
+    left join responses
+        on reports.report_id = responses.report_id
 
 )
 

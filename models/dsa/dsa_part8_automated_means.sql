@@ -14,7 +14,9 @@
 -- detection only ever acts on the platform's own initiative, so the own-initiative figures are
 -- the same as the total. Per-language rows (VLOPs) are pooled over detectors.
 -- Notices (NAM): Art. 16 notices received in the period; solely processed by automated means =
--- acted on by a fully automated decision. Their accuracy, precision and recall come from QA
+-- the decision the SLA rule assigns to the notice was automated and no person decided on it
+-- (int_reports_responses_joined.is_solely_automated_decision), not an action that happens to be
+-- automated. Their accuracy, precision and recall come from QA
 -- audits of automated review decisions on notices (gold answer vs automated decision).
 {{ config(schema='dsa', materialized='table') }}
 

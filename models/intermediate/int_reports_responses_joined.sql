@@ -39,6 +39,7 @@ final_decisions as (
         target_type,
         target_id,
         vendor,
+        coalesce(automated, false) as is_automated,
         event_ts as decided_at
     from review_events
     where
@@ -52,7 +53,9 @@ first_review_decision as (
     select
         reports.report_id,
         min(final_decisions.decided_at) as decided_at,
-        arg_min(final_decisions.vendor, final_decisions.decided_at) as vendor
+        arg_min(final_decisions.vendor, final_decisions.decided_at) as vendor,
+        arg_min(final_decisions.is_automated, final_decisions.decided_at) as is_automated,
+        bool_or(not final_decisions.is_automated) as has_human_decision
     from reports
     inner join final_decisions
         on
@@ -82,6 +85,7 @@ related_actions as (
         reports.report_id,
         reports.received_at,
         actions.action_id,
+        actions.automated_decision,
         actions.decided_at,
         actions.effective_at
     from reports
@@ -96,6 +100,7 @@ related_actions as (
         reports.report_id,
         reports.received_at,
         actions.action_id,
+        actions.automated_decision,
         actions.decided_at,
         actions.effective_at
     from reports
@@ -108,6 +113,7 @@ related_actions as (
         reports.report_id,
         reports.received_at,
         actions.action_id,
+        actions.automated_decision,
         actions.decided_at,
         actions.effective_at
     from reports
@@ -126,6 +132,7 @@ related_actions as (
         reports.report_id,
         reports.received_at,
         actions.action_id,
+        actions.automated_decision,
         actions.decided_at,
         actions.effective_at
     from reports
@@ -145,7 +152,8 @@ first_action_decision as (
     select
         report_id,
         min(decided_at) as decided_at,
-        min(effective_at) as actioned_at
+        min(effective_at) as actioned_at,
+        arg_min(coalesce(automated_decision = 'fully', false), decided_at) as is_automated
     from related_actions
     where received_at <= decided_at
     group by report_id
@@ -200,7 +208,20 @@ final as (
             when first_review_decision.decided_at <= first_action_decision.decided_at then 'review'
             else 'action'
         end as decided_by,
-        first_action_decision.actioned_at as first_action_at
+        first_action_decision.actioned_at as first_action_at,
+        coalesce(
+            case
+                when first_review_decision.decided_at is null and first_action_decision.decided_at is null
+                    then false
+                when
+                    first_action_decision.decided_at is null
+                    or first_review_decision.decided_at <= first_action_decision.decided_at
+                    then first_review_decision.is_automated
+                else first_action_decision.is_automated
+            end
+            and not coalesce(first_review_decision.has_human_decision, false),
+            false
+        ) as is_solely_automated_decision
 
     from reports
     left join sla_targets
