@@ -1,10 +1,10 @@
 -- One row per Art. 16 notice or member-state order, with its DSA category, how fast it was
 -- acknowledged and acted on, and the actions taken on it (by decision ground).
--- Category: the reason_codes seed gives the notifier's alleged category. The keyword is the one
--- the policies seed gives the same policy area within that category when there is exactly one;
--- otherwise the notice sits under KEYWORD_OTHER described by the reason's name. A category that
--- only exists for terms-and-conditions measures (OTHER_VIOLATION_TC) cannot be alleged
--- illegality: such notices and orders are "not specified" (Annex II, Part 3 column D / Part 4).
+-- Category: one mapping from policies to DSA categories (the policies seed), used by every part
+-- and the statements of reasons: a notice takes the category and keyword of the policy its
+-- decision names, else of its reason's default policy (reason_codes seed). A category that only
+-- exists for terms-and-conditions measures (OTHER_VIOLATION_TC) cannot be alleged illegality:
+-- such notices and orders are "not specified" (Annex II, Part 3 column D / Part 4).
 -- Not limited to a period: the report models filter on received_at.
 {{ config(schema='dsa', materialized='table') }}
 
@@ -30,6 +30,7 @@ responses as (
 
     select
         report_id,
+        decided_policy_code,
         is_solely_automated_decision
     from {{ ref('int_reports_responses_joined') }}
 
@@ -59,42 +60,30 @@ actions as (
 
 ),
 
-area_keywords as (
-
-    select
-        reason_codes.reason_code,
-        min(policies.dsa_keyword) as dsa_keyword,
-        min(policies.dsa_keyword_other) as dsa_keyword_other,
-        count(distinct policies.dsa_keyword || coalesce(policies.dsa_keyword_other, '')) as keyword_options
-    from reason_codes
-    inner join policies
-        on
-            reason_codes.policy_area = policies.policy_area
-            and reason_codes.dsa_category = policies.dsa_category
-    group by reason_codes.reason_code
-
-),
-
+-- one mapping from policies to DSA categories: the policy the decision names, else the
+-- reason's default policy
 classified as (
 
     select
         reports.report_id,
         reports.reporter_type = 'authority' as is_order,
+        policies.policy_code as category_policy_code,
+        policies.dsa_category as policy_category,
         case
-            when reason_codes.dsa_category is null or reason_codes.dsa_category in (
+            when policies.dsa_category in (
                     'STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE', 'STATEMENT_CATEGORY_OTHER_VIOLATION_TC'
                 ) then null
-            else reason_codes.dsa_category
+            else policies.dsa_category
         end as alleged_category,
-        reason_codes.reason_name,
-        area_keywords.dsa_keyword,
-        area_keywords.dsa_keyword_other,
-        area_keywords.keyword_options
+        policies.dsa_keyword,
+        policies.dsa_keyword_other
     from reports
     left join reason_codes
         on reports.reason_code = reason_codes.reason_code
-    left join area_keywords
-        on reports.reason_code = area_keywords.reason_code
+    left join responses
+        on reports.report_id = responses.report_id
+    left join policies
+        on coalesce(responses.decided_policy_code, reason_codes.default_policy_code) = policies.policy_code
     where reports.is_dsa_notice or reports.reporter_type = 'authority'
 
 ),
@@ -126,17 +115,12 @@ final as (
                 else 'STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE'
             end
         ) as category,
+        case when classified.alleged_category is not null then classified.dsa_keyword end as keyword,
+        classified.category_policy_code,
+        classified.policy_category,
         case
-            when classified.alleged_category is null then null
-            when classified.keyword_options = 1 then classified.dsa_keyword
-            else 'KEYWORD_OTHER'
-        end as keyword,
-        case
-            when classified.alleged_category is null then null
-            when classified.keyword_options = 1 and classified.dsa_keyword = 'KEYWORD_OTHER'
+            when classified.alleged_category is not null and classified.dsa_keyword = 'KEYWORD_OTHER'
                 then classified.dsa_keyword_other
-            when classified.keyword_options = 1 then null
-            else classified.reason_name
         end as other_description,
         lower(reports.language) as language_code,
         reports.received_at,

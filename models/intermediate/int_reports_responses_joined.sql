@@ -40,6 +40,7 @@ final_decisions as (
         target_id,
         vendor,
         coalesce(automated, false) as is_automated,
+        case when decision = 'violating' then policy_code end as violated_policy_code,
         event_ts as decided_at
     from review_events
     where
@@ -55,7 +56,8 @@ first_review_decision as (
         min(final_decisions.decided_at) as decided_at,
         arg_min(final_decisions.vendor, final_decisions.decided_at) as vendor,
         arg_min(final_decisions.is_automated, final_decisions.decided_at) as is_automated,
-        bool_or(not final_decisions.is_automated) as has_human_decision
+        bool_or(not final_decisions.is_automated) as has_human_decision,
+        arg_min(final_decisions.violated_policy_code, final_decisions.decided_at) as policy_code
     from reports
     inner join final_decisions
         on
@@ -86,6 +88,7 @@ related_actions as (
         reports.received_at,
         actions.action_id,
         actions.automated_decision,
+        actions.policy_code,
         actions.decided_at,
         actions.effective_at
     from reports
@@ -101,6 +104,7 @@ related_actions as (
         reports.received_at,
         actions.action_id,
         actions.automated_decision,
+        actions.policy_code,
         actions.decided_at,
         actions.effective_at
     from reports
@@ -114,6 +118,7 @@ related_actions as (
         reports.received_at,
         actions.action_id,
         actions.automated_decision,
+        actions.policy_code,
         actions.decided_at,
         actions.effective_at
     from reports
@@ -133,6 +138,7 @@ related_actions as (
         reports.received_at,
         actions.action_id,
         actions.automated_decision,
+        actions.policy_code,
         actions.decided_at,
         actions.effective_at
     from reports
@@ -153,7 +159,8 @@ first_action_decision as (
         report_id,
         min(decided_at) as decided_at,
         min(effective_at) as actioned_at,
-        arg_min(coalesce(automated_decision = 'fully', false), decided_at) as is_automated
+        arg_min(coalesce(automated_decision = 'fully', false), decided_at) as is_automated,
+        arg_min(policy_code, decided_at) as policy_code
     from related_actions
     where received_at <= decided_at
     group by report_id
@@ -209,6 +216,14 @@ final as (
             else 'action'
         end as decided_by,
         first_action_decision.actioned_at as first_action_at,
+        case
+            when first_review_decision.decided_at is null and first_action_decision.decided_at is null then null
+            when
+                first_action_decision.decided_at is null
+                or first_review_decision.decided_at <= first_action_decision.decided_at
+                then first_review_decision.policy_code
+            else first_action_decision.policy_code
+        end as decided_policy_code,
         coalesce(
             case
                 when first_review_decision.decided_at is null and first_action_decision.decided_at is null
