@@ -1,8 +1,9 @@
 -- Vendor quality review: each vendor's accuracy against QA gold answers (with its 95% interval),
--- agreement with other reviewers on items reviewed twice (Cohen's kappa), handling time and
--- throughput, by queue and language, next to the internal team's figure for the same queue. A
--- row is `below_bar` when even the interval's upper bound misses the bar (var `quality_bar`,
--- default 0.95), and `thin` when fewer than 30 decisions were audited.
+-- agreement on items reviewed twice (Cohen's kappa and, since kappa collapses when one answer
+-- dominates, PABAK; a pair counts for the vendor, queue and language of its second reviewer),
+-- handling time and throughput, by queue and language, next to the internal team's figure for
+-- the same queue. A row is `below_bar` when even the interval's upper bound misses the bar
+-- (var `quality_bar`, default 0.95), and `thin` when fewer than 30 decisions were audited.
 -- `integrity analyze vendor_quality_review`.
 {%- set bar = var('quality_bar', 0.95) %}
 with quality as (
@@ -27,7 +28,8 @@ vendor_totals as (
     select
         vendor,
         accuracy as vendor_accuracy,
-        cohens_kappa as vendor_kappa
+        cohens_kappa as vendor_kappa,
+        pabak as vendor_pabak
     from quality
     where grouping_level = 'vendor'
 ),
@@ -47,9 +49,12 @@ final as (
         round(by_vendor_queue.accuracy_ci_high, 3) as accuracy_ci_high,
         round(internal_by_queue.internal_accuracy, 3) as internal_accuracy_same_queue,
         round(by_vendor_queue.cohens_kappa, 3) as cohens_kappa,
-        by_vendor_queue.double_reviewed_decisions,
+        round(by_vendor_queue.pabak, 3) as pabak,
+        by_vendor_queue.review_pairs,
+        by_vendor_queue.pairs_unable_to_review,
         round(vendor_totals.vendor_accuracy, 3) as vendor_accuracy_all_queues,
         round(vendor_totals.vendor_kappa, 3) as vendor_kappa_all_queues,
+        round(vendor_totals.vendor_pabak, 3) as vendor_pabak_all_queues,
         coalesce(by_vendor_queue.accuracy_ci_high < {{ bar }}, false) as below_bar,
         by_vendor_queue.audited_decisions < 30 as thin
     from by_vendor_queue

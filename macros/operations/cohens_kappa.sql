@@ -1,21 +1,22 @@
-{#- Cohen's kappa as an aggregate expression over rows that each hold two raters'
-    decisions on the same item: (p_o - p_e) / (1 - p_e), where p_o is the share of rows
-    where they agree and p_e = sum over categories of p(a = k) * p(b = k), the agreement
-    expected by chance from each rater's own marginals. Null when p_e = 1 (both raters
-    always gave the same single category: kappa is undefined) or when there are no rows. -#}
-{% macro cohens_kappa(rater_a, rater_b, categories) -%}
-    {{ return(adapter.dispatch('cohens_kappa', 'integrity')(rater_a, rater_b, categories)) }}
+{#- Cohen's kappa of two rater positions (first, second) on a binary answer, from the counts of
+    the 2×2 table of pairs: `a` both yes, `b` first yes and second no, `c` first no and second
+    yes, `d` both no (n = a + b + c + d). Kappa is (p_o - p_e) / (1 - p_e) with p_o = (a + d) / n
+    and p_e = p1·p2 + (1 - p1)·(1 - p2), p1 = (a + b) / n and p2 = (a + c) / n: each position's
+    OWN marginal (pooling the two positions' marginals would give Scott's pi instead). Multiplied
+    through by n² this is exactly 2·(a·d - b·c) / ((a + b)·(b + d) + (a + c)·(c + d)), computed
+    here in integers so the undefined case is an exact test: null when the denominator is 0
+    (no pairs, or both positions always gave the same single answer, p_e = 1). -#}
+{% macro cohens_kappa(a, b, c, d) -%}
+    {{ return(adapter.dispatch('cohens_kappa', 'integrity')(a, b, c, d)) }}
 {%- endmacro %}
 
-{% macro default__cohens_kappa(rater_a, rater_b, categories) -%}
-    {%- set chance -%}
-        ({%- for category in categories -%}
-            avg(case when {{ rater_a }} = '{{ category }}' then 1.0 else 0.0 end)
-            * avg(case when {{ rater_b }} = '{{ category }}' then 1.0 else 0.0 end)
-            {%- if not loop.last %} + {% endif -%}
-        {%- endfor -%})
-    {%- endset -%}
+{% macro default__cohens_kappa(a, b, c, d) -%}
     (
-        avg(case when {{ rater_a }} = {{ rater_b }} then 1.0 else 0.0 end) - {{ chance }}
-    ) / nullif(1 - {{ chance }}, 0)
+        cast(2 * (({{ a }}) * ({{ d }}) - ({{ b }}) * ({{ c }})) as double)
+        / nullif(
+            (({{ a }}) + ({{ b }})) * (({{ b }}) + ({{ d }}))
+            + (({{ a }}) + ({{ c }})) * (({{ c }}) + ({{ d }})),
+            0
+        )
+    )
 {%- endmacro %}

@@ -191,12 +191,12 @@ def reviewer_accuracy_vs_truth(con: duckdb.DuckDBPyConnection, truth_dir: Path, 
                 <= {ACCURACY_Z} * sqrt(true_accuracy * (1 - true_accuracy) / audited) + {ACCURACY_SLACK}
             ) from vendors) as vendors_within_tolerance,
             (select count(*) from marts.fct_reviewer_quality where grouping_level = 'reviewer') as reviewers_total,
-            (select sum(double_reviewed_decisions) from marts.fct_reviewer_quality where grouping_level = 'all')
-                as double_reviewed_decisions
+            (select sum(review_pairs) from marts.fct_reviewer_quality where grouping_level = 'all')
+                as review_pairs
         """
     ).fetchone()
     keys = ["reviewers", "mean_abs_error", "max_abs_error", "share_within_tolerance", "max_vendor_abs_error",
-            "vendors_within_tolerance", "reviewers_total", "double_reviewed_decisions"]
+            "vendors_within_tolerance", "reviewers_total", "review_pairs"]
     return dict(zip(keys, row, strict=True))
 
 

@@ -1,7 +1,8 @@
--- Items decided by two different reviewers: the first two final decisions on a target,
--- written twice (once from each reviewer's side) so agreement can be grouped by either
--- reviewer's vendor, queue or language. The appeals queue is left out: an appeal reviewer
--- sees new information and is meant to disagree sometimes.
+-- Items decided by two different reviewers: one row per pair, the first two final decisions on
+-- a target in time order (first decision, second decision), never the same pair from both
+-- sides. Pairs where either reviewer was unable to review are kept and flagged: agreement is on
+-- violating vs not violating, so they are counted apart, not scored. The appeals queue is left
+-- out: an appeal reviewer sees new information and is meant to disagree sometimes.
 with decisions as (
     select
         review_id,
@@ -23,12 +24,28 @@ with decisions as (
         and queue != 'appeals'
 ),
 
-pairs as (
+final as (
     select
         first_review.target_type,
         first_review.target_id,
         first_review.review_id as first_review_id,
-        second_review.review_id as second_review_id
+        first_review.reviewer_key as first_reviewer_key,
+        first_review.vendor as first_vendor,
+        first_review.queue as first_queue,
+        first_review.reviewer_language as first_reviewer_language,
+        first_review.decision as first_decision,
+        first_review.decided_at as first_decided_at,
+        second_review.review_id as second_review_id,
+        second_review.reviewer_key as second_reviewer_key,
+        second_review.vendor as second_vendor,
+        second_review.queue as second_queue,
+        second_review.reviewer_language as second_reviewer_language,
+        second_review.decision as second_decision,
+        second_review.decided_at as second_decided_at,
+        (
+            first_review.decision = 'unable_to_review'
+            or second_review.decision = 'unable_to_review'
+        ) as is_unable_to_review
     from decisions as first_review
     inner join decisions as second_review
         on
@@ -38,43 +55,6 @@ pairs as (
     where
         first_review.decision_rank = 1
         and first_review.reviewer_key != second_review.reviewer_key
-),
-
-sides as (
-    select
-        target_type,
-        target_id,
-        first_review_id as own_review_id,
-        second_review_id as other_review_id
-    from pairs
-    union all
-    select
-        target_type,
-        target_id,
-        second_review_id as own_review_id,
-        first_review_id as other_review_id
-    from pairs
-),
-
-final as (
-    select
-        sides.target_type,
-        sides.target_id,
-        own.review_id,
-        own.reviewer_key,
-        own.vendor,
-        own.queue,
-        own.reviewer_language,
-        own.decision,
-        other.review_id as other_review_id,
-        other.reviewer_key as other_reviewer_key,
-        other.vendor as other_vendor,
-        other.decision as other_decision
-    from sides
-    inner join decisions as own
-        on sides.own_review_id = own.review_id
-    inner join decisions as other
-        on sides.other_review_id = other.review_id
 )
 
 select * from final
