@@ -166,6 +166,10 @@ class Measure:
     lo: float | None = None
     hi: float | None = None
     upper_bound_only: bool = False
+    # prevalence cells people must not read as a rate: effective sample below 30, or a stratum
+    # with nothing labelled yet (metrics.md, support and non-response)
+    suppressed: bool = False
+    incomplete: bool = False
     n: float | None = None  # supporting count (reports, appeals, items, samples)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -277,9 +281,12 @@ def prevalence(m: Marts, window: Window, surface: str = "all") -> Measure:
 
 
 def _prevalence_measure(row: dict[str, Any]) -> Measure:
+    if row and row.get("is_incomplete"):
+        return Measure(None, incomplete=True, n=_f(row.get("labelled_samples")))
     if not row or row.get("per_10k") is None:
         return Measure(None)
     return Measure(
+        suppressed=bool(row.get("is_suppressed")),
         value=float(row["per_10k"]),
         lo=_f(row.get("ci_low_per_10k")),
         hi=_f(row.get("ci_high_per_10k")),
@@ -525,14 +532,14 @@ def trends(m: Marts, as_of: date, days: int) -> dict[str, Any]:
     out: dict[str, Any] = {"start": start, "end": as_of}
     if m.has(PREV, "date_day", "surface", "per_10k"):
         out["prevalence_daily"] = m.rows(
-            f"""select date_day, per_10k, ci_low_per_10k, ci_high_per_10k, is_upper_bound_only,
+            f"""select date_day, per_10k, ci_low_per_10k, ci_high_per_10k, is_upper_bound_only, is_suppressed, is_incomplete,
                        label_completeness, labelled_samples, violating_samples
                 from {PREV} where surface = 'all' and date_day >= ? and date_day < ? order by date_day""",
             [start, end],
         )
     if m.has(ROLLUP, "period_type", "period_start", "surface"):
         out["prevalence_weekly"] = m.rows(
-            f"""select period_start as date_day, per_10k, ci_low_per_10k, ci_high_per_10k, is_upper_bound_only,
+            f"""select period_start as date_day, per_10k, ci_low_per_10k, ci_high_per_10k, is_upper_bound_only, is_suppressed, is_incomplete,
                        labelled_samples, violating_samples
                 from {ROLLUP} where period_type = 'week' and surface = 'all'
                   and period_start >= ? and period_start < ? order by period_start""",
@@ -585,7 +592,8 @@ def breakdowns(m: Marts, window: Window, top_countries: int = 12) -> dict[str, A
     out: dict[str, Any] = {"window": window}
     if m.has(ROLLUP, "period_type", "surface"):
         out["prevalence_by_surface"] = m.rows(
-            f"""select surface, per_10k, ci_low_per_10k, ci_high_per_10k, is_upper_bound_only, labelled_samples
+            f"""select surface, per_10k, ci_low_per_10k, ci_high_per_10k, is_upper_bound_only, is_suppressed,
+                       is_incomplete, labelled_samples
                 from {ROLLUP} where period_type = ? and period_start = ? and surface <> 'all'
                 order by per_10k desc nulls last""",
             [window.kind, window.start],
@@ -593,7 +601,8 @@ def breakdowns(m: Marts, window: Window, top_countries: int = 12) -> dict[str, A
     if m.has(PREV_COUNTRY, "period_type", "country") and window.kind in PERIOD_TYPES:
         # The countries with the most labelled samples: small cells only support an upper bound.
         rows = m.rows(
-            f"""select country, per_10k, ci_low_per_10k, ci_high_per_10k, is_upper_bound_only, labelled_samples
+            f"""select country, per_10k, ci_low_per_10k, ci_high_per_10k, is_upper_bound_only, is_suppressed,
+                       is_incomplete, labelled_samples
                 from {PREV_COUNTRY} where period_type = ? and period_start = ?
                 order by labelled_samples desc, country limit ?""",
             [window.kind, window.start, top_countries],

@@ -44,7 +44,12 @@ def fmt_count(value: float | None) -> str:
 
 
 def display(measure: Measure, unit: str) -> str:
-    """What people read: "≤ X" when only the upper bound is supported."""
+    """What people read: "≤ X" when only the upper bound is supported; no rate at all when the
+    effective sample is too small or labels are still missing."""
+    if measure.incomplete:
+        return "incomplete"
+    if measure.suppressed:
+        return "insufficient sample"
     if measure.value is None:
         return "n/a"
     if measure.upper_bound_only and measure.hi is not None:
@@ -53,6 +58,8 @@ def display(measure: Measure, unit: str) -> str:
 
 
 def shown_value(measure: Measure) -> float | None:
+    if measure.suppressed or measure.incomplete:
+        return None
     return measure.hi if measure.upper_bound_only and measure.hi is not None else measure.value
 
 
@@ -78,6 +85,8 @@ def _pct(x: float) -> str:
 
 
 def _change_html(current: Measure, prev: Measure, unit: str, lower: bool, label: str) -> str:
+    if current.suppressed or prev.suppressed or current.incomplete or prev.incomplete:
+        return f'<span class="chg flat" title="no rate to compare">— {escape(label)}</span>'
     if current.upper_bound_only or prev.upper_bound_only:
         # A bound moving says little: compare only when both windows support a point estimate.
         return f'<span class="chg flat" title="too few violating samples to compare">— {escape(label)}</span>'
@@ -115,7 +124,14 @@ def tile_html(tile: Tile, data: DashboardData) -> str:
             f'data-upper-bound-only="{str(w.upper_bound_only).lower()}">{escape(big)}'
             f'<span class="unit"> {escape(unit_label)}</span></div>'
         )
-        if w.lo is not None and w.hi is not None and not w.upper_bound_only:
+        if w.incomplete:
+            big_html += '<div class="sub">labels still pending in a sampling stratum: no estimate yet</div>'
+        elif w.suppressed:
+            big_html += (
+                f'<div class="sub" data-suppressed="true">effective sample below 30 '
+                f"({w.n or 0:,.0f} labelled samples): no rate shown</div>"
+            )
+        elif w.lo is not None and w.hi is not None and not w.upper_bound_only:
             big_html += (
                 f'<div class="sub">95% interval {escape(fmt_value(w.lo, tile.unit))}–'
                 f"{escape(fmt_value(w.hi, tile.unit))}</div>"
@@ -202,6 +218,11 @@ def sla_group_html(tiles: list[Tile], data: DashboardData) -> str:
 
 def _d(value: Any) -> date:
     return value.date() if isinstance(value, datetime) else value
+
+
+def _hidden(row: dict[str, Any]) -> bool:
+    """A prevalence cell people must not read as a rate (suppressed or incomplete)."""
+    return bool(row.get("is_suppressed") or row.get("is_incomplete"))
 
 
 def _prevalence_points(rows: list[dict[str, Any]]) -> list[charts.Point]:
@@ -365,10 +386,11 @@ def breakdown_charts(data: DashboardData) -> list[tuple[str, str, str]]:
             continue
         bars = [
             charts.Bar(
-                str(r[dim]), None if r["per_10k"] is None else float(r["per_10k"]),
-                None if r["ci_low_per_10k"] is None else float(r["ci_low_per_10k"]),
-                None if r["ci_high_per_10k"] is None else float(r["ci_high_per_10k"]),
-                note=f" · {r.get('labelled_samples') or 0} labelled samples",
+                str(r[dim]), None if r["per_10k"] is None or _hidden(r) else float(r["per_10k"]),
+                None if r["ci_low_per_10k"] is None or _hidden(r) else float(r["ci_low_per_10k"]),
+                None if r["ci_high_per_10k"] is None or _hidden(r) else float(r["ci_high_per_10k"]),
+                note=f" · {r.get('labelled_samples') or 0} labelled samples"
+                + (" · insufficient sample" if _hidden(r) else ""),
                 hollow=bool(r.get("is_upper_bound_only")),
             )
             for r in b[key]

@@ -182,7 +182,8 @@ def make_small_warehouse(path: Path, *, as_of: datetime = AS_OF) -> Path:
         labelled_samples, violating_samples, 3 as unlabelable_samples, 0 as pending_samples,
         0.97 as label_completeness, per_10k / 10000 as prevalence, ci_low_per_10k / 10000 as ci_low,
         ci_high_per_10k / 10000 as ci_high, labelled_samples * 0.8 as n_eff, labelled_samples * 50.0 as sum_weights,
-        per_10k, ci_low_per_10k, ci_high_per_10k, violating_samples < 10 as is_upper_bound_only
+        per_10k, ci_low_per_10k, ci_high_per_10k, violating_samples < 10 as is_upper_bound_only,
+        labelled_samples * 0.8 < 30 as is_suppressed, false as is_incomplete
     """
     con.execute(
         f"""
@@ -661,13 +662,18 @@ def test_dashboard_on_simulated_xs_warehouse(xs_data_dir: Path, tmp_path: Path) 
     week = window_of("week", as_of.date())
     tiles = parse(html).tiles
     row = con.execute(
-        "select per_10k, ci_high_per_10k, is_upper_bound_only from marts.fct_spam_prevalence_rollup "
+        "select per_10k, ci_high_per_10k, is_upper_bound_only, is_incomplete, is_suppressed "
+        "from marts.fct_spam_prevalence_rollup "
         "where period_type = 'week' and period_start = ? and surface = 'all'",
         [week.start],
     ).fetchone()
     tile = tiles["spam_prevalence"]
     if row is None:
         assert "n/a" in tile["text"]
+    elif row[3]:  # a stratum of the week still has no label: no estimate is shown
+        assert "incomplete" in tile["text"] and "no estimate yet" in tile["text"]
+    elif row[4]:
+        assert "insufficient sample" in tile["text"]
     elif row[2]:
         assert f"≤ {row[1]:.1f}" in tile["text"] or f"≤ {row[1]:.2f}" in tile["text"]
     else:

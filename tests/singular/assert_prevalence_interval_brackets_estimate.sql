@@ -1,50 +1,75 @@
--- Every prevalence cell (daily, rollup, country) has 0 <= ci_low <= prevalence <= ci_high <= 1,
--- n_eff no larger than the labelled samples, and the upper-bound flag set exactly below 10
--- violating samples.
+-- Every published prevalence cell (daily, rollup, country) recomputed independently from its
+-- stored weight sums, without the project's macros: p = Σw·y / Σw, n_eff = (Σw)² / Σw², the 95%
+-- Wilson interval written out here with z = 1.959964 (quantile 0.975 of the normal), per 10k =
+-- 10,000 × p, the upper-bound flag below 10 violating samples and the suppression below an
+-- effective size of 30. Returns every cell whose stored figures differ by more than the
+-- rounding (or that publishes an estimate while incomplete).
 with
 
 cells as (
 
     select
         'daily' as mart,
-        date_day::varchar || ' ' || surface as cell,
-        prevalence,
-        ci_low,
-        ci_high,
-        n_eff,
-        labelled_samples,
-        violating_samples,
-        is_upper_bound_only
+        cast(date_day as varchar) || ' ' || surface as cell,
+        prevalence, ci_low, ci_high, n_eff, per_10k, is_incomplete, is_upper_bound_only, is_suppressed,
+        violating_samples, sum_weights, sum_weights_sq, sum_weights_violating
     from {{ ref('fct_spam_prevalence_daily') }}
     union all
     select
         'rollup' as mart,
-        period_type || ' ' || period_start::varchar || ' ' || surface as cell,
-        prevalence,
-        ci_low,
-        ci_high,
-        n_eff,
-        labelled_samples,
-        violating_samples,
-        is_upper_bound_only
+        period_type || ' ' || cast(period_start as varchar) || ' ' || surface as cell,
+        prevalence, ci_low, ci_high, n_eff, per_10k, is_incomplete, is_upper_bound_only, is_suppressed,
+        violating_samples, sum_weights, sum_weights_sq, sum_weights_violating
     from {{ ref('fct_spam_prevalence_rollup') }}
     union all
     select
         'country' as mart,
-        period_type || ' ' || period_start::varchar || ' ' || country as cell,
-        prevalence,
-        ci_low,
-        ci_high,
-        n_eff,
-        labelled_samples,
-        violating_samples,
-        is_upper_bound_only
+        period_type || ' ' || cast(period_start as varchar) || ' ' || country as cell,
+        prevalence, ci_low, ci_high, n_eff, per_10k, is_incomplete, is_upper_bound_only, is_suppressed,
+        violating_samples, sum_weights, sum_weights_sq, sum_weights_violating
     from {{ ref('fct_spam_prevalence_by_country') }}
+
+),
+
+recomputed as (
+
+    select
+        *,
+        cast(sum_weights_violating as double) / cast(sum_weights as double) as p_check,
+        cast(sum_weights as double) * cast(sum_weights as double) / cast(sum_weights_sq as double) as n_check
+    from cells
+
+),
+
+bounds as (
+
+    select
+        *,
+        (
+            p_check + 3.841459 / (2 * n_check)
+            - 1.959964 * sqrt(p_check * (1 - p_check) / n_check + 3.841459 / (4 * n_check * n_check))
+        ) / (1 + 3.841459 / n_check) as low_check,
+        (
+            p_check + 3.841459 / (2 * n_check)
+            + 1.959964 * sqrt(p_check * (1 - p_check) / n_check + 3.841459 / (4 * n_check * n_check))
+        ) / (1 + 3.841459 / n_check) as high_check
+    from recomputed
 
 )
 
-select * from cells
+select *
+from bounds
 where
-    not (0 <= ci_low and ci_low <= prevalence and prevalence <= ci_high and ci_high <= 1)
-    or n_eff > labelled_samples + 0.0001
+    (is_incomplete and prevalence is not null)
+    or (
+        not is_incomplete
+        and (
+            abs(prevalence - p_check) > 2e-8
+            or abs(n_eff - n_check) > 1e-4
+            or abs(ci_low - greatest(low_check, 0)) > 1e-6
+            or abs(ci_high - least(high_check, 1)) > 1e-6
+            or abs(per_10k - 10000 * p_check) > 1e-4
+        )
+    )
     or is_upper_bound_only != (violating_samples < 10)
+    or is_suppressed != (n_check < 30)
