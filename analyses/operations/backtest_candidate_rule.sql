@@ -1,7 +1,8 @@
--- Backtest a candidate detection rule: the candidate's precision against review outcomes, recall
--- against actioned spam, lead time over the first user report, the unwanted impressions it would
--- have prevented and its overlap with existing rules, next to every production detector measured
--- the same way. Build the backtest first (it lives in schema `sandbox`, never in marts):
+-- Backtest a candidate detection rule: the candidate's precision against human review outcomes
+-- (review_precision), recall against actioned spam, lead time over the first user report, the
+-- unwanted impressions it would have prevented and its overlap with existing rules, next to
+-- every production detector measured the same way. Build the backtest first (it lives in schema
+-- `sandbox`, never in marts):
 --   dbt build --select +rpt_rule_backtest [--vars '{backtest_rule: sql_keyword_stuffed_title}']
 -- then `integrity analyze backtest_candidate_rule`. With var `backtest_rule` set, only that rule
 -- (all its versions, candidate and production) is shown; otherwise every candidate.
@@ -28,7 +29,7 @@ shown as (
 best_production as (
     select
         target_type,
-        max(precision) as best_production_precision,
+        max(review_precision) as best_production_review_precision,
         max(recall_actioned_spam) as best_production_recall
     from backtest
     where not is_candidate
@@ -44,7 +45,7 @@ final as (
         shown.target_type,
         shown.targets,
         shown.reviewed_targets,
-        round(shown.precision, 3) as precision,  -- noqa: RF04
+        round(shown.review_precision, 3) as review_precision,
         round(shown.recall_actioned_spam, 3) as recall_actioned_spam,
         round(shown.recall_before_action, 3) as recall_before_action,
         shown.caught_first_targets,
@@ -52,7 +53,7 @@ final as (
         shown.preventable_unwanted_impressions,
         round(shown.overlap_share, 3) as overlap_share,
         shown.targets_hit_earlier_by_other,
-        round(best_production.best_production_precision, 3) as best_production_precision,
+        round(best_production.best_production_review_precision, 3) as best_production_review_precision,
         round(best_production.best_production_recall, 3) as best_production_recall
     from shown
     left join best_production

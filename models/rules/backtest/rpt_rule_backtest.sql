@@ -2,6 +2,7 @@
     'rule_new_account_link_domain_v2',
     'rule_keyword_stuffed_title',
 ] -%}
+{%- set review_precision = 'cast(detectors.violating_targets as double) / nullif(detectors.reviewed_targets, 0)' -%}
 -- Backtest of candidate SQL rules over the whole history, side by side with the
 -- production detectors (feed and SQL) they would join. Lives in schema `sandbox`:
 -- building it (`dbt build -s +rpt_rule_backtest`) never rebuilds or changes a mart.
@@ -90,20 +91,21 @@ detectors as (
         evaluations.status,
         evaluations.target_type,
         count(*) as targets,
-        sum(evaluations.hits)::bigint as hits,
+        cast(sum(evaluations.hits) as bigint) as hits,
         min(evaluations.first_hit_at) as first_hit_at,
         max(evaluations.first_hit_at) as last_first_hit_at,
-        count_if(evaluations.is_reviewed)::bigint as reviewed_targets,
-        count_if(evaluations.is_reviewed_violating)::bigint as violating_targets,
-        count_if(evaluations.is_judged_spam)::bigint as judged_spam_flagged_targets,
-        count_if(evaluations.is_judged_spam and evaluations.first_hit_at <= evaluations.first_spam_action_at)::bigint
-            as judged_spam_flagged_before_action,
-        count_if(evaluations.is_caught_first)::bigint as caught_first_targets,
+        count(*) filter (where evaluations.is_reviewed) as reviewed_targets,
+        count(*) filter (where evaluations.is_reviewed_violating) as violating_targets,
+        count(*) filter (where evaluations.is_judged_spam) as judged_spam_flagged_targets,
+        count(*) filter (
+            where evaluations.is_judged_spam and evaluations.first_hit_at <= evaluations.first_spam_action_at
+        ) as judged_spam_flagged_before_action,
+        count(*) filter (where evaluations.is_caught_first) as caught_first_targets,
         count(evaluations.lead_hours_over_first_user_report) as targets_with_user_report,
-        median(evaluations.lead_hours_over_first_user_report) as median_lead_hours_over_first_user_report,
+        quantile_cont(evaluations.lead_hours_over_first_user_report, 0.5) as median_lead_hours_over_first_user_report,
         sum(evaluations.unwanted_impressions_after_first_hit) as unwanted_impressions_after_first_hit,
-        count_if(target_overlaps.is_overlapping)::bigint as overlapping_targets,
-        count_if(target_overlaps.is_hit_earlier_by_other)::bigint as targets_hit_earlier_by_other
+        count(*) filter (where target_overlaps.is_overlapping) as overlapping_targets,
+        count(*) filter (where target_overlaps.is_hit_earlier_by_other) as targets_hit_earlier_by_other
     from evaluations
     inner join target_overlaps
         on
@@ -128,19 +130,22 @@ final as (
         detectors.targets,
         detectors.reviewed_targets,
         detectors.violating_targets,
-        {{ safe_ratio('detectors.violating_targets', 'detectors.reviewed_targets') }} as precision,  -- noqa: RF04
+        {{ fixed_decimal(review_precision) }} as review_precision,
+        {{ fixed_decimal(wilson_low(review_precision, 'detectors.reviewed_targets')) }} as review_precision_ci_low,
+        {{ fixed_decimal(wilson_high(review_precision, 'detectors.reviewed_targets')) }} as review_precision_ci_high,
+        detectors.violating_targets < 10 as review_precision_is_low_count,
         detectors.judged_spam_flagged_targets,
         coalesce(judged_spam.judged_spam_targets, 0) as judged_spam_targets,
-        {{ safe_ratio('detectors.judged_spam_flagged_targets', 'judged_spam.judged_spam_targets') }}
+        {{ fixed_decimal(safe_ratio('detectors.judged_spam_flagged_targets', 'judged_spam.judged_spam_targets')) }}
             as recall_actioned_spam,
-        {{ safe_ratio('detectors.judged_spam_flagged_before_action', 'judged_spam.judged_spam_targets') }}
+        {{ fixed_decimal(safe_ratio('detectors.judged_spam_flagged_before_action', 'judged_spam.judged_spam_targets')) }}
             as recall_before_action,
         detectors.caught_first_targets,
         detectors.targets_with_user_report,
-        detectors.median_lead_hours_over_first_user_report,
-        detectors.unwanted_impressions_after_first_hit::bigint as preventable_unwanted_impressions,
+        {{ fixed_decimal('detectors.median_lead_hours_over_first_user_report') }} as median_lead_hours_over_first_user_report,
+        cast(detectors.unwanted_impressions_after_first_hit as bigint) as preventable_unwanted_impressions,
         detectors.overlapping_targets,
-        {{ safe_ratio('detectors.overlapping_targets', 'detectors.targets') }} as overlap_share,
+        {{ fixed_decimal(safe_ratio('detectors.overlapping_targets', 'detectors.targets')) }} as overlap_share,
         detectors.targets_hit_earlier_by_other,
         detectors.first_hit_at,
         detectors.last_first_hit_at
