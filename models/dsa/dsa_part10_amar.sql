@@ -1,7 +1,9 @@
 -- Annex I Part 10 (very large online platforms): average monthly active recipients in the
--- reporting period, per EU member state (Eurostat code, so Greece is EL) and in total (the
--- EU-27 sum, averaged over the same months). The average is over the months of the period the
--- feed has, rounded to an integer; the context says which months.
+-- reporting period, per EU member state (Eurostat code, so Greece is EL) and in total. One
+-- recipient can be active in two member states, so the EU total is not their sum: it is the
+-- feed's de-duplicated `EU` figure, averaged over the same months; without one for every month
+-- the total is left blank and the context says why. The average is over the months of the
+-- period the feed has, rounded to an integer; the context says which months.
 {{ config(schema='dsa', materialized='table') }}
 
 with
@@ -33,6 +35,31 @@ monthly as (
         and recipients.month >= date_trunc('month', period.period_start)
         and recipients.month <= period.period_end
     group by recipients.month, countries.eurostat_code
+
+),
+
+eu_totals as (
+
+    select
+        recipients.month,
+        recipients.recipients
+    from {{ ref('stg_platform__monthly_active_recipients') }} as recipients
+    cross join period
+    where
+        recipients.country = 'EU'
+        and recipients.month >= date_trunc('month', period.period_start)
+        and recipients.month <= period.period_end
+
+),
+
+eu_total as (
+
+    select
+        count(*) as months_with_total,
+        sum(recipients) as recipients_sum
+    from eu_totals
+    inner join (select distinct month from monthly) as state_months
+        on eu_totals.month = state_months.month
 
 ),
 
@@ -71,16 +98,24 @@ final as (
     select
         'amar' as indicator,
         'total' as scope,
-        round(sum(per_state.recipients_sum) / nullif(any_value(months.months), 0))::double as figure,
         case
-            when any_value(months.months) > 0
-                then 'Average over ' || any_value(months.months) || ' month(s), '
-                    || strftime(any_value(months.first_month), '%Y-%m') || ' to '
-                    || strftime(any_value(months.last_month), '%Y-%m') || '; EU-27 total.'
-            else 'The feed has no month of this period.'
+            when months.months > 0 and eu_total.months_with_total = months.months
+                then cast(round(eu_total.recipients_sum / months.months) as double)
+        end as figure,
+        case
+            when months.months = 0 then 'The feed has no month of this period.'
+            when eu_total.months_with_total < months.months
+                then 'Left blank: the feed has no de-duplicated EU-level figure for '
+                    || (months.months - eu_total.months_with_total) || ' of the '
+                    || months.months || ' month(s), and the sum of member states would count a recipient '
+                    || 'active in two member states twice.'
+            else 'Average over ' || months.months || ' month(s), '
+                || strftime(months.first_month, '%Y-%m') || ' to '
+                || strftime(months.last_month, '%Y-%m')
+                || '; the de-duplicated EU-level figure (not the sum of member states).'
         end as context
-    from per_state
-    cross join months
+    from months
+    cross join eu_total
     union all
     select
         'amar' as indicator,

@@ -461,6 +461,9 @@ def _indicator_rows(template: Template, inputs: ReportInputs, warnings: list[str
         row[value_col] = fmt_number(value, kind) if applicable else ""
         if ctx_col is not None:
             row[ctx_col] = note if applicable else ""
+        elif applicable and value is None and note:
+            # a part without a contextual column (Part 10): the reason goes to the review warnings
+            warnings.append(f"Part {part}: {indicator}/{scope} left blank: {note}")
         out.append(row)
         for system in per_system.get((indicator, scope), []) if applicable and not expanded else []:
             extra = list(row)

@@ -283,9 +283,13 @@ def _csv_files(w: World, files: dict[str, FileSpec], last_dt: int) -> None:
         wr.writerow(["month", "country", "recipients"])
         for m in months:
             mi = int((m - np.datetime64("2024-01", "M")).astype(int))
-            for code, _eu, _l, share, _tz in K.COUNTRIES:
+            eu_sum = 0
+            for code, eu, _l, share, _tz in K.COUNTRIES:
                 val = int(base * share * (1 + 0.012 * mi) * (1 + 0.02 * rng.standard_normal()))
                 wr.writerow([str(m), code, val])
+                eu_sum += val if eu else 0
+            # the de-duplicated EU total: a listener active in two member states counts once
+            wr.writerow([str(m), "EU", int(eu_sum * 0.97)])
         dt = str(day0 + d)
         fs = FileSpec("monthly_active_recipients", dt, "part-0.csv")
         fs.lines = [ln.encode() for ln in buf.getvalue().splitlines()]
