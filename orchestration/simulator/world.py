@@ -796,9 +796,10 @@ def _act_for_policy(w, t, pol, item, account, source, auto_det, auto_dec, review
                end_after=60 * DAY, **kw)
         action(w, t + 30, "content", cid, item, None, "demote", pol, source, auto_det, auto_dec, **kw)
     elif pol == "spam_repetitive_uploads":
-        # a temporary suspension (3, 7 or 30 days): the account's items are seen again when it lapses
+        # a temporary suspension (3, 7 or 30 days, by the hour of the decision, so the world's random
+        # stream is untouched): the account's items are seen again when it lapses
         action(w, t, "account", w.account_ids[owner], None, owner, "service_suspend", pol, source, auto_det, auto_dec,
-               end_after=int(rng.choice([3, 7, 30])) * DAY, **kw)
+               end_after=(3, 7, 30)[(t // 3600) % 3] * DAY, **kw)
     elif pol == "spam_fake_accounts":
         action(w, t, "account", w.account_ids[owner], None, owner,
                "account_suspend" if rng.random() < 0.3 else "account_terminate", pol, source, auto_det, auto_dec, **kw)
