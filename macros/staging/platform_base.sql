@@ -20,14 +20,17 @@
       8 negative_count           a count below zero
       9 out_of_range             a bounded number outside its bounds (score, inclusion_prob)
      10 violating_without_policy a feed-specific rule (prevalence sample labelled violating, no policy)
-     11 unknown_reference        an id that no delivered record of the referenced feed carries
+     11 unknown_reference        an id that no delivered record of the referenced feed carries, or a
+                                 policy code that is not in the policies seed (held: see below)
      12 conflicting_duplicate    same key as an earlier valid record, different values (dedup 'first')
 
     Field spec keys: name, type (str|int|float|bool|ts|date|month|str_list|str_split), required,
     enum (list), nonneg, range ([lo, hi], lo exclusive when lo_open), event_time (future check),
     pii (output name of its keyed hash), target_pii (pseudonymise when target_type = 'account'),
     drop (kept out of the output, still part of the record's identity), flag (output a has_ boolean
-    instead of the value), ref (accounts|content|target|reports|reviews|actions).
+    instead of the value), ref (accounts|content|target|reports|reviews|actions|policies; a policies
+    reference is checked against the seed `policies`: a null code is not checked, an unseeded one is
+    held, so a new policy must be seeded before its records count).
 
     Incremental (materialized incremental, delete+insert on _source_file + _line_no): a run parses
     only the raw records it has to, the batch:
@@ -35,13 +38,17 @@
         or that the loader has replaced since (a re-delivered file gets a new _loaded_at),
       - every record delivered in the run's window [var window_start, var window_end) (a backfill
         re-derives its delivery days),
-      - every record held back as unknown_reference (its referenced record may have arrived since).
+      - every record held back as unknown_reference (its referenced record may have arrived since,
+        or its policy code been seeded),
+      - every stored record that passed its checks but whose policy code the seed no longer has
+        (ids of feeds only grow; a seed can lose a code).
     Deduplication needs all versions of a key: the batch is ranked together with the stored
-    records of every key it touches (or a replaced file's old records touched), and all of them
-    are rewritten; old records of a replaced file that were not rewritten are then deleted. A record's fate depends only on
-    itself, on the ids of referenced feeds (which only grow) and on the other records of its key,
-    so the table equals a full refresh after every run. `_batch_id` is the dbt invocation that
-    last wrote the record.
+    records of every key it touches (or a replaced file's old records, or a record whose code left
+    the seed, touched), and all of them are rewritten; old records of a replaced file that were not
+    rewritten are then deleted. A record's fate depends only on itself, on the ids of referenced
+    feeds (which only grow), on the policies seed (re-checked both ways every run) and on the other
+    records of its key, so the table equals a full refresh after every run. `_batch_id` is the dbt
+    invocation that last wrote the record.
 
     dedup: 'first'  (first delivered version wins, later different versions quarantined),
            'latest' (last delivered version wins, earlier different versions superseded),
@@ -51,8 +58,14 @@
     relation, fields, key, format='jsonl', dedup='first', version_by=none, extra_checks=[]
 ) -%}
 
-{%- set ns = namespace(all_names=[], key_out=[]) -%}
+{%- set ns = namespace(all_names=[], key_out=[], policy_fields=[]) -%}
 {%- for f in fields %}{% set ns.all_names = ns.all_names + [f.name] %}{% endfor -%}
+{%- for f in fields if f.ref is defined and f.ref == 'policies' -%}
+    {%- if f.pii is defined or f.target_pii or f.drop or f.flag is defined -%}
+        {{ exceptions.raise_compiler_error("policy reference " ~ f.name ~ " must be output as it is (no pii, target_pii, drop or flag)") }}
+    {%- endif -%}
+    {%- set ns.policy_fields = ns.policy_fields + [f.name] -%}
+{%- endfor -%}
 
 {%- set ns.key_out = [] -%}
 {%- for k in key -%}
@@ -134,6 +147,37 @@ held_references as (
 
 ),
 
+{%- if ns.policy_fields %}
+
+{#- Stored records that passed their checks (clean, duplicate, superseded, or a conflicting
+    duplicate) with a policy code the seed no longer has: checked again, their keys re-ranked.
+    Disjoint from held_references (those are quarantined as unknown_reference). -#}
+unseeded_policies as (
+
+    select
+        stored._source_file,
+        stored._line_no
+        {%- for k in ns.key_out %},
+        stored."{{ k }}"
+        {%- endfor %}
+    from {{ this }} as stored
+    where
+        (stored._record_status <> 'quarantined' or stored._reason_code = 'conflicting_duplicate')
+        and (
+            {%- for name in ns.policy_fields %}
+            {% if not loop.first %}or {% endif %}(
+                stored."{{ name }}" is not null
+                and not exists (
+                    select 1 from {{ ref('policies') }} as policies
+                    where policies.policy_code = stored."{{ name }}"
+                )
+            )
+            {%- endfor %}
+        )
+
+),
+{%- endif %}
+
 batch_rows as (
 
     select raw.*
@@ -149,6 +193,18 @@ batch_rows as (
             raw._source_file = held_references._source_file
             and raw._line_no = held_references._line_no
     where raw._source_file not in (select files_to_parse._source_file from files_to_parse)
+{%- if ns.policy_fields %}
+
+    union all
+
+    select raw.*
+    from {{ relation }} as raw
+    inner join unseeded_policies
+        on
+            raw._source_file = unseeded_policies._source_file
+            and raw._line_no = unseeded_policies._line_no
+    where raw._source_file not in (select files_to_parse._source_file from files_to_parse)
+{%- endif %}
 
 ),
 {%- endif %}
@@ -388,6 +444,16 @@ touched_keys as (
         "{{ k }}"{% if not loop.last %},{% endif %}
         {%- endfor %}
     from stale
+{%- if ns.policy_fields %}
+
+    union
+
+    select
+        {%- for k in ns.key_out %}
+        "{{ k }}"{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from unseeded_policies
+{%- endif %}
 
 ),
 {%- endif %}
@@ -560,7 +626,8 @@ select * from final
 
 
 {#- The ids a reference may point at: every id that any delivered record of the referenced feed
-    carries (whatever that record's fate), so a rejected record never cascades into others. -#}
+    carries (whatever that record's fate), so a rejected record never cascades into others; for
+    `policies`, every code of the policies seed. -#}
 {% macro platform_ref_ids(kind) -%}
     {%- if kind == 'accounts' -%}
     select distinct account_key as id from {{ ref('base_platform__accounts') }} where account_key is not null
@@ -572,6 +639,8 @@ select * from final
     select distinct review_id as id from {{ ref('base_platform__review_events') }} where review_id is not null
     {%- elif kind == 'actions' -%}
     select distinct action_id as id from {{ ref('base_platform__enforcement_actions') }} where action_id is not null
+    {%- elif kind == 'policies' -%}
+    select distinct policy_code as id from {{ ref('policies') }} where policy_code is not null
     {%- elif kind == 'target' -%}
     select distinct 'account' as target_type, account_key as id
     from {{ ref('base_platform__accounts') }} where account_key is not null

@@ -3,17 +3,22 @@
 The base models are incremental (macro platform_base): a run parses only new files, its window and
 records held back as unknown_reference, and re-ranks every stored record of a key the batch touches.
 The landing zone (tests/fixtures/landing_mini) has a restatement, conflicting and exact duplicates,
-a newer content version, and an impression (c5, day 1) whose content is only delivered on day 2.
+a newer content version, an impression (c5, day 1) whose content is only delivered on day 2, and
+day-2 records whose policy code the policies seed does not have (held until the code is seeded).
 Which stored records a run rewrites is worked out by hand below from the fixture's comments.
+The policies seed is the one reference that can also shrink: every run re-checks it both ways.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 from helpers_warehouse import (
+    LANDING_MINI_SCRIPT,
     STAGING,
     build_warehouse,
     query,
@@ -31,16 +36,32 @@ def _land_only(full_landing: Path, data_dir: Path, day: str) -> None:
         shutil.copytree(day_dir, data_dir / "landing" / day_dir.parent.name / day_dir.name)
 
 
+def _seed(data_dir: Path) -> None:
+    """Load the reference seeds (staging checks policy codes against `policies`)."""
+    run_dbt_isolated(data_dir, ["seed", "--quiet"])
+
+
+def _run(data_dir: Path) -> Path:
+    """One incremental run of staging (ingest, then dbt run; the seeds stay as they are)."""
+    return build_warehouse(data_dir, select=STAGING, command="run")
+
+
 @pytest.fixture(scope="module")
 def mini_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_landing_mini(tmp_path_factory.mktemp("mini-source"))
+    landing = write_landing_mini(tmp_path_factory.mktemp("mini-source"))
+    spec = importlib.util.spec_from_file_location("landing_mini", LANDING_MINI_SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.write_unseeded_policies(landing)
+    return landing
 
 
 @pytest.fixture(scope="module")
 def full_build(mini_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("mini-full")
     shutil.copytree(mini_landing, root / "landing")
-    return build_warehouse(root, select=STAGING, full_refresh=True)
+    return build_warehouse(root, select=[*STAGING, "resource_type:seed"], full_refresh=True)
 
 
 def _batches(warehouse: Path, feed: str) -> dict[tuple[str, int], str]:
@@ -56,9 +77,10 @@ def _rewritten(before: dict, after: dict) -> set[tuple[str, int]]:
 def in_order(mini_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """Day 1 lands and runs, then day 2, then a run with nothing new."""
     root = tmp_path_factory.mktemp("mini-in-order")
+    _seed(root)
     _land_only(mini_landing, root, D1)
-    warehouse = build_warehouse(root, select=STAGING, command="run")
-    feeds = ("accounts", "content", "impressions", "reports")
+    warehouse = _run(root)
+    feeds = ("accounts", "content", "impressions", "reports", "enforcement_actions")
     after_day1 = {feed: _batches(warehouse, feed) for feed in feeds}
     reason_day1 = query(
         warehouse,
@@ -66,9 +88,9 @@ def in_order(mini_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> di
         "where _source_file like '%2026-10-01%' and _line_no = 6",
     )[0][0]
     _land_only(mini_landing, root, D2)
-    build_warehouse(root, select=STAGING, command="run")
+    _run(root)
     after_day2 = {feed: _batches(warehouse, feed) for feed in feeds}
-    build_warehouse(root, select=STAGING, command="run")
+    _run(root)
     after_rerun = {feed: _batches(warehouse, feed) for feed in feeds}
     return {
         "warehouse": warehouse,
@@ -107,10 +129,14 @@ REWRITTEN_BY_DAY2 = {
         (f"{D1}/part-0.parquet", 4),  # r4: content c404 unknown, re-checked every run
         (f"{D1}/part-0.parquet", 6),  # r6: content c5 arrives on day 2
     },
+    "enforcement_actions": {
+        (f"{D1}/part-0.jsonl", 2),  # x2: day 2 sends a conflicting version
+        (f"{D1}/part-0.jsonl", 3),  # x3: review rev404 unknown, re-checked every run
+    },
 }
 
 
-@pytest.mark.parametrize("feed", ["accounts", "content", "impressions"])
+@pytest.mark.parametrize("feed", ["accounts", "content", "impressions", "enforcement_actions"])
 def test_a_run_rewrites_only_touched_keys_and_held_references(in_order, feed):
     before = in_order["after_day1"][feed]
     after = in_order["after_day2"][feed]
@@ -131,6 +157,8 @@ def test_a_run_with_nothing_new_rewrites_only_held_references(in_order):
     }
     assert held["impressions"] == {(f"{D1}/part-0.parquet", 4)}
     assert held["content"] == {(f"{D1}/part-0.jsonl.gz", 3)}
+    # x3 waits for review rev404, x5 for its policy code to be seeded
+    assert held["enforcement_actions"] == {(f"{D1}/part-0.jsonl", 3), (f"{D2}/part-0.jsonl", 1)}
     for feed in in_order["after_rerun"]:
         assert _rewritten(in_order["after_day2"][feed], in_order["after_rerun"][feed]) == held[feed], feed
 
@@ -138,15 +166,16 @@ def test_a_run_with_nothing_new_rewrites_only_held_references(in_order):
 def test_an_older_delivery_landing_last_equals_full_refresh(mini_landing, full_build, tmp_path):
     """Day 2 lands and runs first; day 1's files land later (a late file for an old delivery day):
     the first delivery of a key changes, so winners and duplicates are re-decided."""
+    _seed(tmp_path)
     _land_only(mini_landing, tmp_path, D2)
-    warehouse = build_warehouse(tmp_path, select=STAGING, command="run")
+    warehouse = _run(tmp_path)
     held_early = query(
         warehouse,
         "select count(*) from staging.base_platform__accounts where _reason_code = 'conflicting_duplicate'",
     )
     assert held_early == [(0,)], "with day 1 missing, day 2's a2 is the first delivery of its key"
     _land_only(mini_landing, tmp_path, D1)
-    build_warehouse(tmp_path, select=STAGING, command="run")
+    _run(tmp_path)
     assert tables_difference(warehouse, full_build, SCHEMAS) == {}
 
 
@@ -171,7 +200,8 @@ def test_a_re_delivered_shorter_file_replaces_its_records(mini_landing, tmp_path
     replaces its rows, and staging must follow (old lines gone, a2's day-2 version now first)."""
     incremental, full = tmp_path / "incremental", tmp_path / "full"
     shutil.copytree(mini_landing, incremental / "landing")
-    warehouse = build_warehouse(incremental, select=STAGING, command="run")
+    _seed(incremental)
+    warehouse = _run(incremental)
     before = query(
         warehouse,
         "select _record_status, _reason_code from staging.base_platform__accounts "
@@ -181,8 +211,9 @@ def test_a_re_delivered_shorter_file_replaces_its_records(mini_landing, tmp_path
     path = incremental / "landing" / "accounts" / f"dt={D1}" / "part-0.jsonl"
     lines = path.read_bytes().splitlines(keepends=True)
     path.write_bytes(b"".join(line for number, line in enumerate(lines, 1) if number not in (2, 7)))
-    build_warehouse(incremental, select=STAGING, command="run")
+    _run(incremental)
     shutil.copytree(incremental / "landing", full / "landing")
+    _seed(full)
     build_warehouse(full, select=STAGING, full_refresh=True, command="run")
     assert tables_difference(warehouse, full / "warehouse.duckdb", SCHEMAS) == {}
     after = query(
@@ -196,3 +227,94 @@ def test_a_re_delivered_shorter_file_replaces_its_records(mini_landing, tmp_path
         f"select count(*) from staging.base_platform__accounts where _source_file like '%{D1}/part-0.jsonl'",
     )
     assert lines_left == [(6,)]
+
+
+def _set_policies(warehouse: Path, *, add: tuple[str, ...] = (), remove: tuple[str, ...] = ()) -> None:
+    """Stand-in for editing seeds/policies.csv and `dbt seed`: change reference.policies in place."""
+    con = duckdb.connect(str(warehouse))
+    try:
+        for code in add:
+            con.execute(
+                "insert into reference.policies select ?, ?, 'spam', true, false,"
+                " 'STATEMENT_CATEGORY_OTHER_VIOLATION_TC', 'KEYWORD_OTHER', ?, 'terms'",
+                [code, code, code],
+            )
+        for code in remove:
+            con.execute("delete from reference.policies where policy_code = ?", [code])
+    finally:
+        con.close()
+
+
+def _full_refresh_of(data_dir: Path, tmp_path: Path, name: str) -> Path:
+    """A full refresh of staging on a copy of `data_dir` (same landing zone, same seed tables)."""
+    copy = tmp_path / name
+    shutil.copytree(data_dir, copy, ignore=shutil.ignore_patterns("dbt-*"))
+    return build_warehouse(copy, select=STAGING, full_refresh=True, command="run")
+
+
+def _action_fates(warehouse: Path) -> dict[tuple[str, int], tuple]:
+    rows = query(
+        warehouse,
+        "select _source_file, _line_no, action_id, _record_status, _reason_code, _reason_detail"
+        " from staging.base_platform__enforcement_actions",
+    )
+    return {(file.split("dt=")[1], line): tuple(rest) for file, line, *rest in rows}
+
+
+def test_policy_seed_changes_are_re_checked_every_run(in_order, tmp_path):
+    """A code seeded later admits its held records; a code removed from the seed holds the records
+    that counted with it, and re-ranks their keys (x2's day-2 version, another policy, wins). After
+    each run the tables equal a full refresh with the same seed."""
+    root = tmp_path / "data"
+    shutil.copytree(Path(in_order["warehouse"]).parent, root, ignore=shutil.ignore_patterns("dbt-*"))
+    warehouse = root / "warehouse.duckdb"
+    assert _action_fates(warehouse) == {
+        (f"{D1}/part-0.jsonl", 1): ("x1", "clean", None, None),
+        (f"{D1}/part-0.jsonl", 2): ("x2", "clean", None, None),
+        (f"{D1}/part-0.jsonl", 3): ("x3", "quarantined", "unknown_reference", "review_id=rev404"),
+        (f"{D1}/part-0.jsonl", 4): ("x4", "quarantined", "unknown_enum_value", "automated_decision=maybe"),
+        (f"{D2}/part-0.jsonl", 1): ("x5", "quarantined", "unknown_reference", "policy_code=spam_voice_cloning"),
+        (f"{D2}/part-0.jsonl", 2): ("x6", "clean", None, None),
+        (f"{D2}/part-0.jsonl", 3): (
+            "x2", "quarantined", "conflicting_duplicate",
+            f"differs from the first delivery of its key: enforcement_actions/dt={D1}/part-0.jsonl:2",
+        ),
+    }
+    seeded_before = _batches(warehouse, "enforcement_actions")
+
+    # 1. spam_voice_cloning is seeded: x5, e6 and s6 are admitted (q3's spam_ai_covers still is not)
+    _set_policies(warehouse, add=("spam_voice_cloning",))
+    _run(root)
+    fates = _action_fates(warehouse)
+    assert fates[(f"{D2}/part-0.jsonl", 1)] == ("x5", "clean", None, None)
+    held_policies = (
+        "select count(*) from staging.base_platform__{} where _reason_code = 'unknown_reference'"
+        " and _reason_detail like '%policy_code=%'"
+    )
+    counts = {feed: query(warehouse, held_policies.format(feed))[0][0]
+              for feed in ("enforcement_actions", "review_events", "prevalence_samples", "qa_audits")}
+    assert counts == {"enforcement_actions": 0, "review_events": 0, "prevalence_samples": 0, "qa_audits": 1}
+    # the run re-checked the held records (x3, x5) and nothing else of the feed
+    assert _rewritten(seeded_before, _batches(warehouse, "enforcement_actions")) == {
+        (f"{D1}/part-0.jsonl", 3), (f"{D2}/part-0.jsonl", 1),
+    }
+    assert tables_difference(warehouse, _full_refresh_of(root, tmp_path, "full-1"), SCHEMAS) == {}
+
+    # 2. hate_speech leaves the seed: day-1 x2 is held, its day-2 version (spam_fake_accounts) wins
+    _set_policies(warehouse, remove=("hate_speech",))
+    _run(root)
+    fates = _action_fates(warehouse)
+    assert fates[(f"{D1}/part-0.jsonl", 2)] == ("x2", "quarantined", "unknown_reference", "policy_code=hate_speech")
+    assert fates[(f"{D2}/part-0.jsonl", 3)] == ("x2", "clean", None, None)
+    assert query(
+        warehouse, "select policy_code from staging.stg_platform__enforcement_actions where action_id = 'x2'"
+    ) == [("spam_fake_accounts",)]
+    assert tables_difference(warehouse, _full_refresh_of(root, tmp_path, "full-2"), SCHEMAS) == {}
+
+    # 3. hate_speech is back: the first delivery of x2 wins again
+    _set_policies(warehouse, add=("hate_speech",))
+    _run(root)
+    fates = _action_fates(warehouse)
+    assert fates[(f"{D1}/part-0.jsonl", 2)] == ("x2", "clean", None, None)
+    assert fates[(f"{D2}/part-0.jsonl", 3)][1:3] == ("quarantined", "conflicting_duplicate")
+    assert tables_difference(warehouse, _full_refresh_of(root, tmp_path, "full-3"), SCHEMAS) == {}

@@ -1,36 +1,60 @@
 """Staging and quarantine on the hand-made landing zone: every record's fate, worked out by hand.
 
 The comments in tests/fixtures/landing_mini/make_landing.py give each record's expected outcome;
-the figures below are those comments counted.
+the figures below are those comments counted. The landing zone here also has the day-2 records
+with policy codes the policies seed does not have (`write_unseeded_policies`): they are held as
+unknown_reference until the code is seeded.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
-from helpers_warehouse import STAGING, build_warehouse, query, run_dbt_isolated, write_landing_mini
+from helpers_warehouse import (
+    LANDING_MINI_SCRIPT,
+    STAGING,
+    build_warehouse,
+    query,
+    run_dbt_isolated,
+    write_landing_mini,
+)
 
-# feed, delivered_dt -> files, empty_files, unreadable_files, raw_records, clean, quarantined, duplicates, superseded
+# Staging reads the policies seed (policy codes are references): build it with the seeds.
+SELECT = [*STAGING, "resource_type:seed"]
+UNSEEDED_POLICY, UNSEEDED_GOLD_POLICY = "spam_voice_cloning", "spam_ai_covers"
+
+# feed, delivered_dt -> files, empty_files, unreadable_files, raw_records, clean, quarantined, duplicates,
+# superseded, held (the part of quarantined held back as unknown_reference)
 RECONCILIATION = {
-    ("accounts", "2026-10-01"): (1, 0, 0, 8, 3, 4, 1, 0),
-    ("accounts", "2026-10-02"): (2, 1, 0, 4, 1, 3, 0, 0),
-    ("appeals", "2026-10-02"): (1, 0, 0, 3, 2, 1, 0, 0),
-    ("content", "2026-10-01"): (1, 0, 0, 4, 1, 2, 0, 1),
-    ("content", "2026-10-02"): (2, 0, 1, 3, 2, 1, 0, 0),
-    ("enforcement_actions", "2026-10-01"): (1, 0, 0, 4, 2, 2, 0, 0),
-    ("impressions", "2026-10-01"): (1, 0, 0, 7, 2, 3, 1, 1),
-    ("impressions", "2026-10-02"): (2, 0, 1, 2, 1, 1, 0, 0),
-    ("moderators", "2026-10-01"): (1, 0, 0, 3, 1, 1, 0, 1),
-    ("moderators", "2026-10-02"): (1, 0, 0, 2, 1, 0, 1, 0),
-    ("monthly_active_recipients", "2026-10-01"): (1, 0, 0, 3, 1, 2, 0, 0),
-    ("monthly_active_recipients", "2026-10-02"): (1, 0, 1, 0, 0, 0, 0, 0),
-    ("prevalence_samples", "2026-10-01"): (1, 0, 0, 5, 3, 2, 0, 0),
-    ("qa_audits", "2026-10-02"): (1, 0, 0, 3, 1, 1, 1, 0),
-    ("reports", "2026-10-01"): (1, 0, 0, 8, 3, 4, 1, 0),
-    ("review_events", "2026-10-01"): (1, 0, 0, 6, 3, 3, 0, 0),
-    ("rule_hits", "2026-10-01"): (1, 0, 0, 4, 2, 2, 0, 0),
+    ("accounts", "2026-10-01"): (1, 0, 0, 8, 3, 4, 1, 0, 0),
+    ("accounts", "2026-10-02"): (2, 1, 0, 4, 1, 3, 0, 0, 0),
+    ("appeals", "2026-10-02"): (1, 0, 0, 3, 2, 1, 0, 0, 1),
+    ("content", "2026-10-01"): (1, 0, 0, 4, 1, 2, 0, 1, 1),
+    ("content", "2026-10-02"): (2, 0, 1, 3, 2, 1, 0, 0, 0),
+    ("enforcement_actions", "2026-10-01"): (1, 0, 0, 4, 2, 2, 0, 0, 1),
+    ("enforcement_actions", "2026-10-02"): (1, 0, 0, 3, 1, 2, 0, 0, 1),
+    ("impressions", "2026-10-01"): (1, 0, 0, 7, 2, 3, 1, 1, 1),
+    ("impressions", "2026-10-02"): (2, 0, 1, 2, 1, 1, 0, 0, 0),
+    ("moderators", "2026-10-01"): (1, 0, 0, 3, 1, 1, 0, 1, 0),
+    ("moderators", "2026-10-02"): (1, 0, 0, 2, 1, 0, 1, 0, 0),
+    ("monthly_active_recipients", "2026-10-01"): (1, 0, 0, 3, 1, 2, 0, 0, 0),
+    ("monthly_active_recipients", "2026-10-02"): (1, 0, 1, 0, 0, 0, 0, 0, 0),
+    ("prevalence_samples", "2026-10-01"): (1, 0, 0, 5, 3, 2, 0, 0, 0),
+    ("prevalence_samples", "2026-10-02"): (1, 0, 0, 1, 0, 1, 0, 0, 1),
+    ("qa_audits", "2026-10-02"): (2, 0, 0, 4, 1, 2, 1, 0, 2),
+    ("reports", "2026-10-01"): (1, 0, 0, 8, 3, 4, 1, 0, 1),
+    ("review_events", "2026-10-01"): (1, 0, 0, 6, 3, 3, 0, 0, 0),
+    ("review_events", "2026-10-02"): (1, 0, 0, 2, 1, 1, 0, 0, 1),
+    ("rule_hits", "2026-10-01"): (1, 0, 0, 4, 2, 2, 0, 0, 0),
 }
+RECONCILIATION_SQL = (
+    "select feed, delivered_dt::varchar, files, empty_files, unreadable_files, raw_records, clean,"
+    " quarantined, duplicates, superseded, held from quarantine.rpt_load_reconciliation"
+)
 
 # feed -> (file suffix, line) -> reason code
 QUARANTINE = {
@@ -64,18 +88,25 @@ QUARANTINE = {
         ("10-01/part-0.jsonl", 4): "negative_count",
         ("10-01/part-0.jsonl", 5): "unknown_enum_value",
         ("10-01/part-0.jsonl", 6): "conflicting_duplicate",
+        ("10-02/part-0.jsonl", 1): "unknown_reference",  # e6: unseeded policy
     },
     "enforcement_actions": {
         ("10-01/part-0.jsonl", 3): "unknown_reference",
         ("10-01/part-0.jsonl", 4): "unknown_enum_value",
+        ("10-02/part-0.jsonl", 1): "unknown_reference",  # x5: unseeded policy
+        ("10-02/part-0.jsonl", 3): "conflicting_duplicate",  # x2 again, another policy
     },
     "appeals": {("10-02/part-0.jsonl", 2): "unknown_reference"},
     "rule_hits": {("10-01/part-0.jsonl", 3): "out_of_range", ("10-01/part-0.jsonl", 4): "unknown_enum_value"},
     "prevalence_samples": {
         ("10-01/part-0.jsonl", 3): "violating_without_policy",
         ("10-01/part-0.jsonl", 4): "out_of_range",
+        ("10-02/part-0.jsonl", 1): "unknown_reference",  # s6: unseeded policy
     },
-    "qa_audits": {("10-02/part-0.jsonl", 2): "unknown_reference"},
+    "qa_audits": {
+        ("10-02/part-0.jsonl", 2): "unknown_reference",
+        ("10-02/part-1.jsonl", 1): "unknown_reference",  # q3: unseeded gold policy
+    },
     "moderators": {("10-01/part-0.csv", 3): "unknown_enum_value"},
     "monthly_active_recipients": {
         ("10-01/part-0.csv", 2): "negative_count",
@@ -86,8 +117,8 @@ QUARANTINE = {
 CLEAN_IDS = {
     "stg_platform__content": ("content_id", ["c1", "c2", "c5"]),
     "stg_platform__reports": ("report_id", ["r1", "r2", "r4"]),
-    "stg_platform__review_events": ("event_id", ["e1", "e2", "e3"]),
-    "stg_platform__enforcement_actions": ("action_id", ["x1", "x2"]),
+    "stg_platform__review_events": ("event_id", ["e1", "e2", "e3", "e7"]),
+    "stg_platform__enforcement_actions": ("action_id", ["x1", "x2", "x6"]),
     "stg_platform__appeals": ("appeal_id", ["ap1", "ap3"]),
     "stg_platform__rule_hits": ("hit_id", ["h1", "h2"]),
     "stg_platform__prevalence_samples": ("sample_id", ["s1", "s2", "s5"]),
@@ -95,22 +126,28 @@ CLEAN_IDS = {
 }
 
 
+def write_unseeded_policies(landing: Path) -> None:
+    spec = importlib.util.spec_from_file_location("landing_mini", LANDING_MINI_SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert (module.UNSEEDED_POLICY, module.UNSEEDED_GOLD_POLICY) == (UNSEEDED_POLICY, UNSEEDED_GOLD_POLICY)
+    module.write_unseeded_policies(landing)
+
+
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("mini")
-    write_landing_mini(data_dir)
-    return build_warehouse(data_dir, select=STAGING)
+    write_unseeded_policies(write_landing_mini(data_dir))
+    return build_warehouse(data_dir, select=SELECT)
 
 
 def test_reconciliation_by_feed_and_delivery_day(warehouse: Path) -> None:
-    rows = query(
-        warehouse,
-        "select feed, delivered_dt::varchar, files, empty_files, unreadable_files, raw_records, clean,"
-        " quarantined, duplicates, superseded from quarantine.rpt_load_reconciliation",
-    )
+    rows = query(warehouse, RECONCILIATION_SQL)
     assert {(r[0], r[1]): tuple(r[2:]) for r in rows} == RECONCILIATION
     for values in RECONCILIATION.values():  # the hand counts themselves add up
-        assert values[3] == sum(values[4:])
+        assert values[3] == sum(values[4:8])
+        assert values[8] <= values[5]  # held records are part of the quarantined ones
 
 
 def test_every_rejected_record_has_its_one_reason(warehouse: Path) -> None:
@@ -259,16 +296,12 @@ def test_rebuild_is_identical(warehouse: Path) -> None:
     sql = "select * from quarantine.rpt_load_reconciliation order by 1, 2"
     before = query(warehouse, sql)
     stg_before = query(warehouse, "select * from staging.stg_platform__impressions order by all")
-    build_warehouse(data_dir, select=STAGING)
+    build_warehouse(data_dir, select=SELECT)
     assert query(warehouse, sql) == before
     assert query(warehouse, "select * from staging.stg_platform__impressions order by all") == stg_before
 
 
 def test_reconciliation_test_fails_when_a_record_goes_missing(warehouse: Path, tmp_path: Path) -> None:
-    import shutil
-
-    import duckdb
-
     data_dir = tmp_path / "data"
     shutil.copytree(warehouse.parent, data_dir, ignore=shutil.ignore_patterns("dbt-target", "dbt-logs"))
     con = duckdb.connect(str(data_dir / "warehouse.duckdb"))
@@ -279,3 +312,109 @@ def test_reconciliation_test_fails_when_a_record_goes_missing(warehouse: Path, t
     result = run_dbt_isolated(data_dir, ["test", "--select", "rpt_load_reconciliation"], check=False)
     assert result.returncode != 0
     assert "reconciles_with_raw" in result.stdout
+
+
+# --- policy codes are references to the policies seed -------------------------------------------
+
+# feed -> (file suffix, line, detail) of the records held for a policy code the seed lacks
+HELD_FOR_POLICY = {
+    "enforcement_actions": [("10-02/part-0.jsonl", 1, f"policy_code={UNSEEDED_POLICY}")],
+    "review_events": [("10-02/part-0.jsonl", 1, f"policy_code={UNSEEDED_POLICY}")],
+    "prevalence_samples": [("10-02/part-0.jsonl", 1, f"policy_code={UNSEEDED_POLICY}")],
+    "qa_audits": [("10-02/part-1.jsonl", 1, f"gold_policy_code={UNSEEDED_GOLD_POLICY}")],
+}
+POLICY_CHECK = "assert_policy_codes_are_seeded"
+
+
+def _held_for_policy(warehouse: Path) -> dict[str, list[tuple[str, int, str]]]:
+    held = {}
+    for feed in HELD_FOR_POLICY:
+        rows = query(
+            warehouse,
+            f"select _source_file, _line_no, reason_detail from quarantine.qrt_platform__{feed}"
+            " where reason_code = 'unknown_reference' and reason_detail like '%policy_code=%' order by 1, 2",
+        )
+        held[feed] = [(file.split("dt=2026-")[1], line, detail) for file, line, detail in rows]
+    return held
+
+
+def _policy_check(data_dir: Path) -> str:
+    result = run_dbt_isolated(data_dir, ["test", "--select", POLICY_CHECK], check=False)
+    assert result.returncode == 0, result.stdout  # severity warn: held records never fail the build
+    return result.stdout
+
+
+def test_unseeded_policy_codes_are_held_not_counted(warehouse: Path) -> None:
+    assert _held_for_policy(warehouse) == HELD_FOR_POLICY
+    # a null code where the contract allows one is no reference: e7 (enqueued) and s2 / s5 are clean
+    assert query(
+        warehouse,
+        "select count(*) from staging.stg_platform__review_events where event_id = 'e7' and policy_code is null",
+    ) == [(1,)]
+    # nothing in staging carries a code the seed does not have
+    for model, column in (
+        ("enforcement_actions", "policy_code"),
+        ("review_events", "policy_code"),
+        ("prevalence_samples", "policy_code"),
+        ("qa_audits", "gold_policy_code"),
+    ):
+        assert query(
+            warehouse,
+            f"select count(*) from staging.stg_platform__{model} where {column} is not null"
+            f" and {column} not in (select policy_code from reference.policies)",
+        ) == [(0,)], model
+
+
+def test_policy_check_names_the_missing_codes(warehouse: Path) -> None:
+    out = _policy_check(warehouse.parent)
+    assert f"WARN 2 {POLICY_CHECK}" in out
+    assert (
+        f"Policy codes not in the policies seed (seed them to admit their records): "
+        f"{UNSEEDED_GOLD_POLICY} (1 held: qa_audits.gold_policy_code 1); "
+        f"{UNSEEDED_POLICY} (3 held: enforcement_actions.policy_code 1, prevalence_samples.policy_code 1,"
+        f" review_events.policy_code 1)"
+    ) in out
+
+
+def test_seeding_a_code_admits_its_held_records(warehouse: Path, tmp_path: Path) -> None:
+    """The code is seeded (its row added to reference.policies, as `dbt seed` would after a line is
+    added to seeds/policies.csv), then staging runs with no new file: its held records are clean."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(warehouse.parent, data_dir, ignore=shutil.ignore_patterns("dbt-target", "dbt-logs"))
+    con = duckdb.connect(str(data_dir / "warehouse.duckdb"))
+    con.execute(
+        "insert into reference.policies select ?, 'Voice cloning', 'spam', true, false,"
+        " 'STATEMENT_CATEGORY_OTHER_VIOLATION_TC', 'KEYWORD_OTHER', 'Voice cloning', 'terms'",
+        [UNSEEDED_POLICY],
+    )
+    con.close()
+    run_dbt_isolated(data_dir, ["run", "--quiet", "--select", *STAGING])
+    seeded = data_dir / "warehouse.duckdb"
+
+    admitted = {  # x5, e6 and s6 move from quarantined (held) to clean; q3's code is still unseeded
+        ("enforcement_actions", "2026-10-02"): (1, 0, 0, 3, 2, 1, 0, 0, 0),
+        ("prevalence_samples", "2026-10-02"): (1, 0, 0, 1, 1, 0, 0, 0, 0),
+        ("review_events", "2026-10-02"): (1, 0, 0, 2, 2, 0, 0, 0, 0),
+    }
+    rows = query(seeded, RECONCILIATION_SQL)
+    assert {(r[0], r[1]): tuple(r[2:]) for r in rows} == {**RECONCILIATION, **admitted}
+    assert _held_for_policy(seeded) == {
+        **{feed: [] for feed in HELD_FOR_POLICY},
+        "qa_audits": HELD_FOR_POLICY["qa_audits"],
+    }
+    clean = {
+        "stg_platform__enforcement_actions": ("action_id", ["x1", "x2", "x5", "x6"]),
+        "stg_platform__review_events": ("event_id", ["e1", "e2", "e3", "e6", "e7"]),
+        "stg_platform__prevalence_samples": ("sample_id", ["s1", "s2", "s5", "s6"]),
+        "stg_platform__qa_audits": ("audit_id", ["q1"]),
+    }
+    for model, (key, ids) in clean.items():
+        assert [r[0] for r in query(seeded, f"select {key} from staging.{model} order by 1")] == ids, model
+    assert query(
+        seeded, "select policy_code from staging.stg_platform__enforcement_actions where action_id = 'x5'"
+    ) == [(UNSEEDED_POLICY,)]
+
+    out = _policy_check(data_dir)
+    assert f"WARN 1 {POLICY_CHECK}" in out
+    assert f": {UNSEEDED_GOLD_POLICY} (1 held: qa_audits.gold_policy_code 1)\n" in out.replace("\r", "")
+    assert UNSEEDED_POLICY not in out

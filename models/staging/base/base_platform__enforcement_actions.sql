@@ -8,7 +8,7 @@
      'enum': ['remove', 'disable', 'demote', 'age_restrict', 'interaction_restrict', 'label',
               'monetary_suspend', 'monetary_terminate', 'service_suspend', 'service_terminate',
               'account_suspend', 'account_terminate']},
-    {'name': 'policy_code', 'type': 'str', 'required': true},
+    {'name': 'policy_code', 'type': 'str', 'required': true, 'ref': 'policies'},
     {'name': 'decision_ground', 'type': 'str', 'required': true, 'enum': ['illegal', 'terms']},
     {'name': 'legal_ground', 'type': 'str'},
     {'name': 'territorial_scope', 'type': 'str_list', 'required': true},

@@ -8,7 +8,7 @@
     {'name': 'stratum', 'type': 'str', 'required': true},
     {'name': 'inclusion_prob', 'type': 'float', 'required': true, 'range': [0, 1], 'lo_open': true},
     {'name': 'label', 'type': 'str', 'enum': ['violating', 'not_violating', 'unlabelable']},
-    {'name': 'policy_code', 'type': 'str'},
+    {'name': 'policy_code', 'type': 'str', 'ref': 'policies'},
     {'name': 'labeled_at', 'type': 'ts', 'event_time': true},
     {'name': 'labeler_id', 'type': 'str', 'pii': 'labeler_key'},
 ] -%}

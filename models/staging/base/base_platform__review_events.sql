@@ -11,7 +11,7 @@
      'enum': ['report', 'rule', 'classifier', 'prevalence_sample', 'qa_audit', 'appeal', 'escalation']},
     {'name': 'source_ref', 'type': 'str'},
     {'name': 'decision', 'type': 'str', 'enum': ['violating', 'not_violating', 'escalated', 'unable_to_review']},
-    {'name': 'policy_code', 'type': 'str'},
+    {'name': 'policy_code', 'type': 'str', 'ref': 'policies'},
     {'name': 'reviewer_id', 'type': 'str', 'pii': 'reviewer_key'},
     {'name': 'vendor', 'type': 'str'},
     {'name': 'reviewer_language', 'type': 'str'},

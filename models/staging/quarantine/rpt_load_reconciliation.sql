@@ -1,5 +1,7 @@
 {#- Every raw record ends up in exactly one place: per feed and delivery day,
-    raw_records = clean + quarantined + duplicates + superseded (tested in the model's YAML). -#}
+    raw_records = clean + quarantined + duplicates + superseded (tested in the model's YAML).
+    `held` is the part of `quarantined` held back as unknown_reference (an id not delivered yet, or a
+    policy code not in the policies seed): re-checked every run, it moves to clean once resolved. -#}
 
 with
 
@@ -118,7 +120,8 @@ classified as (
     select
         'accounts' as feed,
         _delivered_dt,
-        _record_status
+        _record_status,
+        _reason_code
     from {{ ref('base_platform__accounts') }}
 
     union all
@@ -126,7 +129,8 @@ classified as (
     select
         'content' as feed,
         _delivered_dt,
-        _record_status
+        _record_status,
+        _reason_code
     from {{ ref('base_platform__content') }}
 
     union all
@@ -134,7 +138,8 @@ classified as (
     select
         'impressions' as feed,
         _delivered_dt,
-        _record_status
+        _record_status,
+        _reason_code
     from {{ ref('base_platform__impressions') }}
 
     union all
@@ -142,7 +147,8 @@ classified as (
     select
         'reports' as feed,
         _delivered_dt,
-        _record_status
+        _record_status,
+        _reason_code
     from {{ ref('base_platform__reports') }}
 
     union all
@@ -150,7 +156,8 @@ classified as (
     select
         'review_events' as feed,
         _delivered_dt,
-        _record_status
+        _record_status,
+        _reason_code
     from {{ ref('base_platform__review_events') }}
 
     union all
@@ -158,7 +165,8 @@ classified as (
     select
         'enforcement_actions' as feed,
         _delivered_dt,
-        _record_status
+        _record_status,
+        _reason_code
     from {{ ref('base_platform__enforcement_actions') }}
 
     union all
@@ -166,7 +174,8 @@ classified as (
     select
         'appeals' as feed,
         _delivered_dt,
-        _record_status
+        _record_status,
+        _reason_code
     from {{ ref('base_platform__appeals') }}
 
     union all
@@ -174,7 +183,8 @@ classified as (
     select
         'rule_hits' as feed,
         _delivered_dt,
-        _record_status
+        _record_status,
+        _reason_code
     from {{ ref('base_platform__rule_hits') }}
 
     union all
@@ -182,7 +192,8 @@ classified as (
     select
         'prevalence_samples' as feed,
         _delivered_dt,
-        _record_status
+        _record_status,
+        _reason_code
     from {{ ref('base_platform__prevalence_samples') }}
 
     union all
@@ -190,7 +201,8 @@ classified as (
     select
         'qa_audits' as feed,
         _delivered_dt,
-        _record_status
+        _record_status,
+        _reason_code
     from {{ ref('base_platform__qa_audits') }}
 
     union all
@@ -198,7 +210,8 @@ classified as (
     select
         'moderators' as feed,
         _delivered_dt,
-        _record_status
+        _record_status,
+        _reason_code
     from {{ ref('base_platform__moderators') }}
 
     union all
@@ -206,7 +219,8 @@ classified as (
     select
         'monthly_active_recipients' as feed,
         _delivered_dt,
-        _record_status
+        _record_status,
+        _reason_code
     from {{ ref('base_platform__monthly_active_recipients') }}
 
 ),
@@ -219,7 +233,8 @@ status_counts as (
         count(*) filter (where _record_status = 'clean') as clean,
         count(*) filter (where _record_status = 'quarantined') as quarantined,
         count(*) filter (where _record_status = 'duplicate') as duplicates,
-        count(*) filter (where _record_status = 'superseded') as superseded
+        count(*) filter (where _record_status = 'superseded') as superseded,
+        count(*) filter (where _reason_code = 'unknown_reference') as held
     from classified
     group by feed, _delivered_dt
 
@@ -264,7 +279,8 @@ final as (
         coalesce(status_counts.clean, 0) as clean,
         coalesce(status_counts.quarantined, 0) as quarantined,
         coalesce(status_counts.duplicates, 0) as duplicates,
-        coalesce(status_counts.superseded, 0) as superseded
+        coalesce(status_counts.superseded, 0) as superseded,
+        coalesce(status_counts.held, 0) as held
     from days
     left join raw_counts
         on
