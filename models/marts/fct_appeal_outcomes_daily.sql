@@ -76,18 +76,19 @@ final as (
         cohort.policy_area,
         cohort.actions,
         cohort.appealed_actions,
-        cohort.appealed_actions::double / cohort.actions as appeal_rate,
+        {{ fixed_decimal('cohort.appealed_actions / cohort.actions') }} as appeal_rate,
         cohort.appeals,
         cohort.resolved_appeals,
         cohort.upheld,
         cohort.reversed,
         cohort.partially_reversed,
         cohort.omitted,
-        cohort.upheld::double / nullif(cohort.resolved_appeals, 0) as upheld_share,
-        cohort.reversed::double / nullif(cohort.resolved_appeals, 0) as reversed_share,
-        cohort.partially_reversed::double / nullif(cohort.resolved_appeals, 0) as partially_reversed_share,
-        cohort.omitted::double / nullif(cohort.resolved_appeals, 0) as omitted_share,
-        resolve_times.median_hours_to_resolve,
+        {{ fixed_decimal(safe_ratio('cohort.upheld', 'cohort.resolved_appeals')) }} as upheld_share,
+        {{ fixed_decimal(safe_ratio('cohort.reversed', 'cohort.resolved_appeals')) }} as reversed_share,
+        {{ fixed_decimal(safe_ratio('cohort.partially_reversed', 'cohort.resolved_appeals')) }}
+            as partially_reversed_share,
+        {{ fixed_decimal(safe_ratio('cohort.omitted', 'cohort.resolved_appeals')) }} as omitted_share,
+        {{ fixed_decimal('resolve_times.median_hours_to_resolve') }} as median_hours_to_resolve,
         cohort.restored_items
     from cohort
     left join resolve_times

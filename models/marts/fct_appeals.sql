@@ -39,7 +39,7 @@ final as (
         actions.decided_at::date as action_decided_date,
         appeals.filed_at,
         appeals.resolved_at,
-        epoch(appeals.resolved_at - appeals.filed_at) / 3600.0 as hours_to_resolve
+        {{ fixed_decimal('epoch(appeals.resolved_at - appeals.filed_at) / 3600.0') }} as hours_to_resolve
     from appeals
     left join actions
         on appeals.action_id = actions.action_id

@@ -46,7 +46,7 @@ final as (
         country,
         is_dsa_notice,
         sla_target_id,
-        target_hours,
+        {{ fixed_decimal('target_hours') }} as target_hours,
         is_published_sla,
         decided_by,
         received_at,

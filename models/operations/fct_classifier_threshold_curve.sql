@@ -139,19 +139,21 @@ final as (
         review_curve.rule_id,
         review_curve.rule_version::bigint as rule_version,
         review_curve.target_type,
-        review_curve.threshold::double as threshold,
+        {{ fixed_decimal('review_curve.threshold') }} as threshold,
         review_curve.flagged_targets,
         review_curve.reviewed_flagged_targets,
         review_curve.violating_flagged_targets,
-        {{ safe_ratio('review_curve.violating_flagged_targets', 'review_curve.reviewed_flagged_targets') }}
+        {{ fixed_decimal(safe_ratio('review_curve.violating_flagged_targets', 'review_curve.reviewed_flagged_targets')) }}
             as review_precision,
         review_curve.judged_spam_flagged_targets,
         coalesce(judged_spam_totals.judged_spam_targets, 0) as judged_spam_targets,
-        {{ safe_ratio('review_curve.judged_spam_flagged_targets', 'judged_spam_totals.judged_spam_targets') }}
+        {{ fixed_decimal(safe_ratio('review_curve.judged_spam_flagged_targets', 'judged_spam_totals.judged_spam_targets')) }}
             as recall_actioned_spam,
         coalesce(sample_curve.labelled_samples, 0) as labelled_samples,
-        {{ safe_ratio('sample_curve.weighted_true_positive', 'sample_curve.weighted_flagged') }} as sample_precision,
-        {{ safe_ratio('sample_curve.weighted_true_positive', 'sample_curve.weighted_spam') }} as sample_recall
+        {{ fixed_decimal(safe_ratio('sample_curve.weighted_true_positive', 'sample_curve.weighted_flagged')) }}
+            as sample_precision,
+        {{ fixed_decimal(safe_ratio('sample_curve.weighted_true_positive', 'sample_curve.weighted_spam')) }}
+            as sample_recall
     from review_curve
     left join judged_spam_totals
         on review_curve.target_type = judged_spam_totals.target_type
