@@ -11,6 +11,8 @@ SCALE ?= s
 DAYS ?=
 END_DATE ?= 2026-10-31
 
+comma := ,
+
 .PHONY: demo test test-truth lint sqlfluff ruff dbt-test pytest ui bench screenshot clean install
 
 install: $(STAMP)
@@ -36,17 +38,26 @@ test: $(STAMP)
 	INTEGRITY_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/sqlfluff lint models analyses macros --processes 2
 	INTEGRITY_TEST_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/python -m pytest -q
 
-## make test-truth: the scale-s proofs against the simulator's truth (prevalence coverage, unwanted
-## impressions, SLA status, campaigns found, false alarms, reviewer accuracy); about 15 minutes
-TRUTH_DATA_DIR := $(CURDIR)/target-truth/data
-test-truth: export DBT_TARGET_PATH = $(CURDIR)/target-truth/target
-test-truth: export DBT_LOG_PATH = $(CURDIR)/target-truth/logs
+## make test-truth: the scale-s proofs against the simulator's truth, one simulation and build per
+## seed (42, 43, 44) shared by every proof: prevalence coverage pooled over the seeds, unwanted
+## impressions, SLA, proactive rate, campaigns found, false alarms, reviewer accuracy
+TRUTH_DIR := $(CURDIR)/target-truth
+TRUTH_SEEDS ?= 42 43 44
 test-truth: $(STAMP)
-	rm -rf $(TRUTH_DATA_DIR)
-	INTEGRITY_DATA_DIR=$(TRUTH_DATA_DIR) $(BIN)/integrity simulate --scale s --end-date $(END_DATE) --seed 42 --faults
-	INTEGRITY_DATA_DIR=$(TRUTH_DATA_DIR) $(BIN)/integrity build
-	INTEGRITY_TRUTH_DATA_DIR=$(TRUTH_DATA_DIR) INTEGRITY_OPS_PROOF_DATA_DIR=$(TRUTH_DATA_DIR) \
-		$(BIN)/python -m pytest -q tests/python/test_marts_truth.py tests/python/test_operations.py
+	rm -rf $(TRUTH_DIR)
+	@for seed in $(TRUTH_SEEDS); do \
+		dir=$(TRUTH_DIR)/seed-$$seed; \
+		echo "== seed $$seed: simulate scale s and build"; \
+		INTEGRITY_DATA_DIR=$$dir/data $(BIN)/integrity simulate --scale s --end-date $(END_DATE) --seed $$seed \
+			--faults > /dev/null || exit 1; \
+		DBT_TARGET_PATH=$$dir/target DBT_LOG_PATH=$$dir/logs INTEGRITY_DATA_DIR=$$dir/data \
+			$(BIN)/integrity build > $$dir/build.log 2>&1 || { tail -40 $$dir/build.log; exit 1; }; \
+		tail -1 $$dir/build.log; \
+	done
+	INTEGRITY_TRUTH_DATA_DIRS=$(subst $(eval) ,$(comma),$(foreach s,$(TRUTH_SEEDS),$(TRUTH_DIR)/seed-$(s)/data)) \
+	INTEGRITY_OPS_PROOF_DATA_DIR=$(TRUTH_DIR)/seed-$(firstword $(TRUTH_SEEDS))/data \
+	DBT_TARGET_PATH=$(TRUTH_DIR)/seed-$(firstword $(TRUTH_SEEDS))/target \
+		$(BIN)/python -m pytest -q -s tests/python/test_marts_truth.py tests/python/test_operations.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check orchestration tests

@@ -84,6 +84,7 @@ def simulate(out: Path | str | None = None, scale: str = "xs", days: int | None 
     truth.write(truth.spam_items(w, feeds), tt / "spam_items.parquet")
     truth.write(truth.campaigns(w, feeds), tt / "campaigns.parquet")
     truth.write(truth.prevalence_daily(w, imp.prevalence), tt / "prevalence_daily.parquet")
+    truth.write(truth.prevalence_by_country(w, imp.prevalence_country), tt / "prevalence_by_country.parquet")
     truth.write(truth.unwanted(w, imp.unwanted), tt / "unwanted_impressions.parquet")
     truth.write(truth.report_sla(feeds, start), tt / "report_sla.parquet")
     truth.write(truth.proactive_daily(feeds), tt / "proactive_daily.parquet")

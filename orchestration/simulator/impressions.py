@@ -54,6 +54,7 @@ class ImpressionResult:
     rows_delivered: int = 0
     files: list[dict] = field(default_factory=list)
     prevalence: np.ndarray | None = None  # [days, NS, 2] impressions, spam
+    prevalence_country: np.ndarray | None = None  # [days, NC, 2] impressions, spam (listener country)
     unwanted: np.ndarray | None = None  # [days, NS, NC, 4] impressions, unwanted, before, after
     samples: list[dict] = field(default_factory=list)
     restated: list[dict] = field(default_factory=list)
@@ -160,6 +161,7 @@ def generate(w: World, landing: Path, last_dt: int, tin: TruthInputs, samples_pe
     t_end_g = tin.end_global
     t_sig = tin.signal
     prev = np.zeros((days, NS, 2), dtype=np.int64)
+    prev_country = np.zeros((days, NC, 2), dtype=np.int64)
     unw = np.zeros((days, NS, NC, 4), dtype=np.int64)
     pending: dict[int, list[pa.Table]] = {}
     extra_files: dict[int, list[tuple[str, pa.Table]]] = {}
@@ -322,11 +324,13 @@ def generate(w: World, landing: Path, last_dt: int, tin: TruthInputs, samples_pe
         cells = np.bincount(cell, weights=v_d, minlength=KC).reshape(NS, NC).astype(np.int64)
         unw[d, :, :, 0] += cells
         prev[d, :, 0] += cells.sum(axis=1)
+        prev_country[d, :, 0] += cells.sum(axis=0)
         sp = np.flatnonzero(spam_item[it_d])  # only rows of (ever-)spam items can be spam
         if len(sp):
             it_s, ht_s = it_d[sp], ht_d[sp]
             spam_now = (ht_s + HOUR > spam_from[it_s]) & (ht_s < spam_to[it_s])
             prev[d, :, 1] += np.bincount(s_d[sp], weights=v_d[sp] * spam_now, minlength=NS).astype(np.int64)
+            prev_country[d, :, 1] += np.bincount(c_d[sp], weights=v_d[sp] * spam_now, minlength=NC).astype(np.int64)
         jr = np.flatnonzero(judged[it_d])  # only rows of judged items can be unwanted
         if len(jr):
             it_j, ht_j, c_j, v_j = it_d[jr], ht_d[jr], c_d[jr], v_d[jr]
@@ -400,6 +404,7 @@ def generate(w: World, landing: Path, last_dt: int, tin: TruthInputs, samples_pe
     if progress and tty:
         print(file=sys.stderr)
     res.prevalence = prev
+    res.prevalence_country = prev_country
     res.unwanted = unw
     res.seconds = time.perf_counter() - t0
     return res

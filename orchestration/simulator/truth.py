@@ -399,6 +399,19 @@ def prevalence_daily(w: World, prev: np.ndarray) -> pa.Table:
     })
 
 
+def prevalence_by_country(w: World, prev_country: np.ndarray) -> pa.Table:
+    """True impressions and spam impressions per day and listener country (the basis of the
+    country prevalence marts' truth; any period is a sum of these days)."""
+    day0 = np.datetime64(w.start // DAY, "D")
+    d, c = np.nonzero(prev_country[:, :, 0] > 0)
+    return pa.table({
+        "date_day": pa.array((day0 + d).astype("datetime64[D]"), pa.date32()),
+        "country": pa.array(np.array(K.COUNTRY_CODES)[c].tolist(), pa.string()),
+        "impressions": pa.array(prev_country[d, c, 0], pa.int64()),
+        "spam_impressions": pa.array(prev_country[d, c, 1], pa.int64()),
+    })
+
+
 def unwanted(w: World, unw: np.ndarray) -> pa.Table:
     day0 = np.datetime64(w.start // DAY, "D")
     d, s, c = np.nonzero(unw[:, :, :, 0] > 0)
