@@ -16,7 +16,8 @@
 
 
 {#- Rolling median and MAD of `value_column` over the `window_days` days *before* each
-    day (today is not part of its own baseline), per series. `relation` must be dense:
+    day, per series: neither the day itself nor any later day is part of its baseline (no
+    hindsight: a spike cannot raise its own baseline). `relation` must be dense:
     one row per series and day, zero-filled, so a missing day is a zero and not a gap.
     Returns: the key columns, date_column, value_column, baseline_days,
     baseline_median, baseline_mad. -#}

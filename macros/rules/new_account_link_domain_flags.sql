@@ -3,9 +3,15 @@
     campaign (throwaway accounts pushing the same destination). Shared by the versions of
     rule `new_account_link_domain`, which differ only in their thresholds.
 
-    Domains that established accounts use too (linktr.ee, instagram.com, ...) are ignored:
-    a domain counts as established once `established_accounts` accounts older than
-    `max_account_age_days` have linked it before the item was posted. -#}
+    Domains that established accounts use too (linktr.ee, instagram.com, ...) are ignored,
+    without hindsight: a domain counts as established for an item only if `established_accounts`
+    accounts older than `max_account_age_days` (when posting) had linked it *before the item's
+    flag time* (the later of its posting and the domain tripping). Established uses after that
+    moment never suppress it, so a domain that only later became established leaves its earlier
+    flags (and their lead times) standing. The flag time, not the day as for the campaign
+    clusters (int_link_domain_clusters, rebuilt once a day from the data before the day): a
+    rule decides one item at the moment it fires, and everything before that instant is data it
+    had. The trip count uses only first uses up to the trip itself (a trailing window). -#}
 {% macro new_account_link_domain_flags(min_accounts, window_days, max_account_age_days, established_accounts=3) -%}
     with content as (
         select
@@ -108,7 +114,7 @@
             item_domains.is_new_account
             and (
                 established_since.established_at is null
-                or established_since.established_at > greatest(item_domains.created_at, tripped.tripped_at)
+                or established_since.established_at >= greatest(item_domains.created_at, tripped.tripped_at)
             )
     )
 

@@ -2,6 +2,8 @@
 {%- set min_baseline_days = var('anomaly_min_baseline_days', 14) -%}
 {%- set score_threshold = var('anomaly_score_threshold', 6) -%}
 {%- set min_excess = var('anomaly_min_excess', 5) -%}
+-- Robust score of every watched series against the window_days days *before* the day: the
+-- scored day and any later day are never part of its baseline (macro robust_baseline).
 with series as (
     select * from {{ ref('int_anomaly_series_daily') }}
 ),
@@ -30,6 +32,21 @@ scored as (
             and baselines.date_day = series.date_day
 ),
 
+-- published numbers are fixed decimals, and the flag is decided on the published score
+published as (
+    select
+        date_day,
+        series_type,
+        series_key,
+        series_value,
+        baseline_days,
+        {{ fixed_decimal('baseline_median') }} as baseline_median,
+        {{ fixed_decimal('baseline_mad') }} as baseline_mad,
+        {{ fixed_decimal('robust_score') }} as robust_score,
+        top_items
+    from scored
+),
+
 final as (
     select
         date_day,
@@ -47,7 +64,7 @@ final as (
             false
         ) as is_anomaly,
         top_items
-    from scored
+    from published
 )
 
 select * from final

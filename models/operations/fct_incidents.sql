@@ -1,13 +1,19 @@
 {%- set contained_share = 0.9 -%}
 {%- set active_days = 3 -%}
 -- Incidents: link-domain campaigns (clusters of new accounts sharing link domains) and
--- runs of anomalous days on a watched series. One row per incident.
+-- runs of anomalous days on a watched series. One row per incident. items and accounts are
+-- totals (every item and account involved); top_contributors is a separate list of at most
+-- five, each labelled `content:<id>` or `account:<key>`.
 with cluster_items as (
     select * from {{ ref('int_link_domain_clusters') }}
 ),
 
 anomalies as (
     select * from {{ ref('fct_anomaly_scores_daily') }}
+),
+
+series as (
+    select * from {{ ref('int_anomaly_series_daily') }}
 ),
 
 data_end as (
@@ -83,12 +89,14 @@ campaigns as (
         min(campaign_items.first_action_at) as first_action_at,
         count(*) as items,
         count(distinct campaign_items.owner_account_key) as accounts,  -- noqa: RF04
-        count_if(campaign_items.is_actioned)::bigint as actioned_items,
-        coalesce(sum(item_impressions.impressions), 0)::bigint as impressions,
-        null::integer as anomaly_days,
-        null::double as peak_score,
-        list(campaign_items.content_id order by coalesce(item_impressions.impressions, 0) desc, campaign_items.content_id)[1:5]
-            as top_items
+        cast(count_if(campaign_items.is_actioned) as bigint) as actioned_items,
+        cast(coalesce(sum(item_impressions.impressions), 0) as bigint) as impressions,
+        cast(null as integer) as anomaly_days,
+        cast(null as decimal(18, 8)) as peak_score,
+        list(
+            'content:' || campaign_items.content_id
+            order by coalesce(item_impressions.impressions, 0) desc, campaign_items.content_id
+        )[1:5] as top_contributors
     from campaign_items
     inner join first_seen
         on campaign_items.cluster_id = first_seen.cluster_id
@@ -102,50 +110,116 @@ campaigns as (
 anomaly_days as (
     select
         *,
-        date_day - (row_number() over (partition by series_type, series_key order by date_day))::integer as run_id
+        date_day - cast(row_number() over (partition by series_type, series_key order by date_day) as integer) as run_id
     from anomalies
     where is_anomaly
 ),
 
-anomaly_runs as (
+-- every contributor, item and account of the flagged days (not only each day's top five)
+anomaly_day_series as (
     select
-        'anomaly:' || series_type || ':' || series_key || ':' || strftime(min(date_day), '%Y-%m-%d') as incident_id,
-        'anomaly' as incident_type,
+        anomaly_days.series_type,
+        anomaly_days.series_key,
+        anomaly_days.run_id,
+        series.contributors,
+        series.involved_items,
+        series.involved_accounts
+    from anomaly_days
+    inner join series
+        on
+            anomaly_days.series_type = series.series_type
+            and anomaly_days.series_key = series.series_key
+            and anomaly_days.date_day = series.date_day
+),
+
+run_totals as (
+    select
         series_type,
         series_key,
-        case when series_type = 'link_domain' then [series_key] else []::varchar[] end as link_domains,
-        min(date_day)::timestamp as first_seen_at,
-        min(date_day)::timestamp as first_activity_at,
-        (max(date_day) + 1)::timestamp - interval 1 microsecond as last_activity_at,
-        null::timestamp as first_action_at,
-        list_distinct(flatten(list(top_items))) as contributing_items,
-        null::bigint as actioned_items,
-        null::bigint as impressions,
-        count(*)::integer as anomaly_days,
-        max(robust_score) as peak_score
+        run_id,
+        len(list_distinct(flatten(list(involved_items)))) as items,
+        len(list_distinct(flatten(list(involved_accounts)))) as accounts  -- noqa: RF04
+    from anomaly_day_series
+    group by series_type, series_key, run_id
+),
+
+run_contributions as (
+    select
+        series_type,
+        series_key,
+        run_id,
+        struct_extract(contributor, 'item_id') as item_id,
+        sum(struct_extract(contributor, 'contribution')) as contribution
+    from (
+        select
+            series_type,
+            series_key,
+            run_id,
+            unnest(contributors) as contributor
+        from anomaly_day_series
+    ) as day_contributors
+    group by all
+),
+
+run_top_contributors as (
+    select
+        series_type,
+        series_key,
+        run_id,
+        list(item_id order by contribution desc, item_id asc)[1:5] as top_contributors
+    from run_contributions
+    group by series_type, series_key, run_id
+),
+
+anomaly_runs as (
+    select
+        series_type,
+        series_key,
+        run_id,
+        'anomaly:' || series_type || ':' || series_key || ':' || strftime(min(date_day), '%Y-%m-%d') as incident_id,
+        'anomaly' as incident_type,
+        case when series_type = 'link_domain' then [series_key] else cast([] as varchar[]) end as link_domains,
+        cast(min(date_day) as timestamp) as first_seen_at,
+        cast(min(date_day) as timestamp) as first_activity_at,
+        cast(max(date_day) + 1 as timestamp) - interval 1 microsecond as last_activity_at,
+        cast(null as timestamp) as first_action_at,
+        cast(null as bigint) as actioned_items,
+        cast(null as bigint) as impressions,
+        cast(count(*) as integer) as anomaly_days,
+        {{ fixed_decimal('max(robust_score)') }} as peak_score
     from anomaly_days
     group by series_type, series_key, run_id
 ),
 
 anomaly_incidents as (
     select
-        incident_id,
-        incident_type,
-        series_type,
-        series_key,
-        link_domains,
-        first_seen_at,
-        first_activity_at,
-        last_activity_at,
-        first_action_at,
-        len(list_filter(contributing_items, lambda item: not starts_with(item, 'account:'))) as items,
-        len(list_filter(contributing_items, lambda item: starts_with(item, 'account:'))) as accounts,  -- noqa: RF04
-        actioned_items,
-        impressions,
-        anomaly_days,
-        peak_score,
-        contributing_items[1:5] as top_items
+        anomaly_runs.incident_id,
+        anomaly_runs.incident_type,
+        anomaly_runs.series_type,
+        anomaly_runs.series_key,
+        anomaly_runs.link_domains,
+        anomaly_runs.first_seen_at,
+        anomaly_runs.first_activity_at,
+        anomaly_runs.last_activity_at,
+        anomaly_runs.first_action_at,
+        coalesce(run_totals.items, 0) as items,
+        coalesce(run_totals.accounts, 0) as accounts,  -- noqa: RF04
+        anomaly_runs.actioned_items,
+        anomaly_runs.impressions,
+        anomaly_runs.anomaly_days,
+        anomaly_runs.peak_score,
+        coalesce(run_top_contributors.top_contributors, cast([] as varchar[])) as top_contributors
     from anomaly_runs
+    left join run_totals
+        on
+            anomaly_runs.series_type = run_totals.series_type
+            and anomaly_runs.series_key = run_totals.series_key
+            and anomaly_runs.run_id = run_totals.run_id
+    left join run_top_contributors
+        on
+            anomaly_runs.series_type = run_top_contributors.series_type
+            and anomaly_runs.series_key = run_top_contributors.series_key
+            and anomaly_runs.run_id = run_top_contributors.run_id
 ),
 
 unioned as (
@@ -177,7 +251,7 @@ final as (
             when unioned.last_activity_at >= data_end.last_day - {{ active_days - 1 }} then 'active'
             else 'ended'
         end as status,
-        unioned.top_items
+        unioned.top_contributors
     from unioned
     cross join data_end
 )

@@ -672,7 +672,8 @@ def incidents(m: Marts, as_of: datetime, days: int = 7, limit: int = 25) -> dict
     present = m.columns(INCIDENTS)
     cols = [c for c in INCIDENT_COLUMNS if c in present]
     if len(cols) < 4:  # an unfamiliar shape: show what it has, minus anything personal
-        cols = [c for c in present if not PERSONAL_COLUMN.search(c) and c not in ("top_items", "incident_id")]
+        hidden = ("top_items", "top_contributors", "incident_id")
+        cols = [c for c in present if not PERSONAL_COLUMN.search(c) and c not in hidden]
     where, params, order = [], [], []
     if "status" in present:
         order.append("status = 'active' desc")

@@ -207,6 +207,74 @@ def test_campaigns_found(xs_data_dir: Path) -> None:
     assert result["found"] / result["campaigns"] >= MIN_CAMPAIGN_RECALL, result
 
 
+def incident_integrity(con: duckdb.DuckDBPyConnection) -> dict:
+    """Incident counts are totals, top contributors a capped labelled list, campaigns seen without hindsight.
+
+    `count_mismatches`: campaigns whose items / accounts differ from the distinct items / owners of
+    their cluster rows. `bad_top_lists`: incidents whose top_contributors has more than five entries,
+    an unlabelled entry, or more content (account) entries than the incident's items (accounts).
+    `hindsight_campaigns`: campaigns for which, counting only items posted by first_seen_at, fewer
+    than 5 distinct new accounts had posted their first campaign item in the 48 hours up to it.
+    """
+    row = con.execute(
+        """
+        with clusters as (
+            select
+                cluster_id,
+                count(distinct content_id) as items,
+                count(distinct owner_account_key) as accounts
+            from intermediate.int_link_domain_clusters
+            group by cluster_id
+        ),
+        campaigns as (
+            select * from marts.fct_incidents where incident_type = 'link_domain_campaign'
+        ),
+        firsts as (
+            select
+                clusters.cluster_id,
+                clusters.owner_account_key,
+                min(clusters.created_at) as first_item_at,
+                any_value(clusters.cluster_first_seen_at) as first_seen_at
+            from intermediate.int_link_domain_clusters as clusters
+            group by all
+        ),
+        seen as (
+            select
+                cluster_id,
+                count(*) filter (
+                    where first_item_at <= first_seen_at and first_item_at >= first_seen_at - interval 48 hour
+                ) as accounts_by_first_seen
+            from firsts
+            group by cluster_id
+        )
+        select
+            (select count(*) from campaigns inner join clusters on campaigns.incident_id = clusters.cluster_id
+                where campaigns.items != clusters.items or campaigns.accounts != clusters.accounts)
+                as count_mismatches,
+            (select count(*) from marts.fct_incidents
+                where len(top_contributors) > 5
+                or len(list_filter(top_contributors,
+                    lambda c: not (starts_with(c, 'content:') or starts_with(c, 'account:')))) > 0
+                or len(list_filter(top_contributors, lambda c: starts_with(c, 'content:'))) > items
+                or len(list_filter(top_contributors, lambda c: starts_with(c, 'account:'))) > accounts)
+                as bad_top_lists,
+            (select count(*) from seen where accounts_by_first_seen < 5) as hindsight_campaigns,
+            (select count(*) from marts.fct_incidents) as incidents
+        """
+    ).fetchone()
+    keys = ["count_mismatches", "bad_top_lists", "hindsight_campaigns", "incidents"]
+    return dict(zip(keys, row, strict=True))
+
+
+def test_incident_counts_are_totals_and_campaigns_seen_without_hindsight(xs_data_dir: Path) -> None:
+    con = _connect(xs_data_dir)
+    result = incident_integrity(con)
+    assert result["incidents"] > 0, result
+    assert result["count_mismatches"] == 0, result
+    assert result["bad_top_lists"] == 0, result
+    assert result["hindsight_campaigns"] == 0, result
+
+
 def test_reviewer_accuracy_matches_true_error_rates(xs_data_dir: Path) -> None:
     con = _connect(xs_data_dir)
     result = reviewer_accuracy_vs_truth(con, xs_data_dir / "truth", min_audited=10)
@@ -245,6 +313,9 @@ def test_false_alarms_on_quiet_series() -> None:
     assert recall["found"] / recall["campaigns"] >= MIN_CAMPAIGN_RECALL, recall
     alarms = false_alarms(con, data_dir / "truth")
     assert alarms["per_30_days"] <= MAX_FALSE_ALARMS_PER_30_DAYS, alarms
+    integrity = incident_integrity(con)
+    assert integrity["count_mismatches"] == 0 and integrity["bad_top_lists"] == 0, integrity
+    assert integrity["hindsight_campaigns"] == 0, integrity
     accuracy = reviewer_accuracy_vs_truth(con, data_dir / "truth", min_audited=10)
     assert accuracy["share_within_tolerance"] >= 0.9, accuracy
     assert accuracy["vendors_within_tolerance"], accuracy

@@ -2,7 +2,8 @@
 -- The daily series that incident detection watches (metrics.md, "Incidents and
 -- anomalies"), one row per series and day, zero-filled between the first and last day of
 -- data so a quiet day counts as 0 in the baseline rather than being skipped, with the
--- items that contributed most to each day.
+-- items that contributed most to each day (top_items, five), every contributor with its
+-- contribution, and every item and account involved (an incident's totals count these).
 --   reports            reports received, by reason x country
 --   new_account_uploads items uploaded by accounts at most 14 days old
 --   rule_hits          hits per detector (rule id : version : source : mode)
@@ -26,51 +27,65 @@ new_account_content as (
     where catalogue.created_at <= accounts.account_created_at + interval {{ new_account_days }} day
 ),
 
-contributions as (
+-- one row per event behind a series' count: who contributed it (the key ranked in top_items)
+-- and the item and the account it involves (an incident counts them all, not only the top)
+events as (
     select
         'reports' as series_type,
         reason_code || ':' || coalesce(country, 'unknown') as series_key,
-        received_at::date as date_day,
+        cast(received_at as date) as date_day,
         target_type || ':' || target_id as item_id,
-        count(*) as contribution
+        case when target_type = 'content' then 'content:' || target_id end as content_item,
+        case when target_type = 'account' then 'account:' || target_id end as account_item
     from {{ ref('stg_platform__reports') }}
-    group by all
 
     union all
 
     select
         'new_account_uploads' as series_type,
         'all' as series_key,
-        created_at::date as date_day,
+        cast(created_at as date) as date_day,
         'account:' || owner_account_key as item_id,
-        count(*) as contribution
+        'content:' || content_id as content_item,
+        'account:' || owner_account_key as account_item
     from new_account_content
-    group by all
 
     union all
 
     select
         'rule_hits' as series_type,
         rule_id || ':v' || rule_version || ':' || hit_source || ':' || status as series_key,
-        hit_at::date as date_day,
+        cast(hit_at as date) as date_day,
         target_type || ':' || target_id as item_id,
-        count(*) as contribution
+        case when target_type = 'content' then 'content:' || target_id end as content_item,
+        case when target_type = 'account' then 'account:' || target_id end as account_item
     from {{ ref('int_rule_hits_unioned') }}
     where status in ('enforce', 'shadow')
-    group by all
 
     union all
 
-    select
+    select distinct
         'link_domain' as series_type,
         lower(domains.link_domain) as series_key,
-        new_account_content.created_at::date as date_day,
+        cast(new_account_content.created_at as date) as date_day,
         'account:' || new_account_content.owner_account_key as item_id,
-        -- the series counts accounts, so each account contributes 1 whatever its item count
-        1 as contribution
+        'content:' || new_account_content.content_id as content_item,
+        'account:' || new_account_content.owner_account_key as account_item
     from new_account_content
     cross join unnest(new_account_content.link_domains) as domains (link_domain)
-    group by all
+),
+
+contributions as (
+    select
+        series_type,
+        series_key,
+        date_day,
+        item_id,
+        -- the link_domain series counts accounts, so each account contributes 1 whatever its
+        -- item count
+        case when series_type = 'link_domain' then 1 else count(*) end as contribution
+    from events
+    group by series_type, series_key, date_day, item_id
 ),
 
 observed as (
@@ -78,21 +93,36 @@ observed as (
         series_type,
         series_key,
         date_day,
-        sum(contribution)::bigint as series_value,
-        list(item_id order by contribution desc, item_id asc)[1:5] as top_items
+        cast(sum(contribution) as bigint) as series_value,
+        list(item_id order by contribution desc, item_id asc)[1:5] as top_items,
+        list(
+            { 'item_id': item_id, 'contribution': cast(contribution as bigint) }
+            order by contribution desc, item_id asc
+        ) as contributors
     from contributions
-    group by all
+    group by series_type, series_key, date_day
+),
+
+involved as (
+    select
+        series_type,
+        series_key,
+        date_day,
+        list_sort(list_distinct(list(content_item))) as involved_items,
+        list_sort(list_distinct(list(account_item))) as involved_accounts
+    from events
+    group by series_type, series_key, date_day
 ),
 
 -- the event window: the catalogue reaches back before the first delivered event, but a
 -- series only means something from the first day events were delivered
 window_start as (
-    select min(received_at)::date as first_day
+    select cast(min(received_at) as date) as first_day
     from {{ ref('stg_platform__reports') }}
 ),
 
 days as (
-    select unnest(generate_series(window_start.first_day, max(observed.date_day), interval 1 day))::date as date_day
+    select cast(unnest(generate_series(window_start.first_day, max(observed.date_day), interval 1 day)) as date) as date_day
     from observed
     cross join window_start
     group by window_start.first_day
@@ -113,7 +143,10 @@ final as (
         series.series_key,
         days.date_day,
         coalesce(observed.series_value, 0) as series_value,
-        coalesce(observed.top_items, []::varchar[]) as top_items
+        coalesce(observed.top_items, cast([] as varchar[])) as top_items,
+        coalesce(observed.contributors, cast([] as struct(item_id varchar, contribution bigint)[])) as contributors,
+        coalesce(involved.involved_items, cast([] as varchar[])) as involved_items,
+        coalesce(involved.involved_accounts, cast([] as varchar[])) as involved_accounts
     from series
     cross join days
     left join observed
@@ -121,6 +154,11 @@ final as (
             series.series_type = observed.series_type
             and series.series_key = observed.series_key
             and days.date_day = observed.date_day
+    left join involved
+        on
+            series.series_type = involved.series_type
+            and series.series_key = involved.series_key
+            and days.date_day = involved.date_day
     -- a detector's series starts when it was launched: its launch is not an anomaly
     where series.series_type != 'rule_hits' or days.date_day >= series.first_day
 )
