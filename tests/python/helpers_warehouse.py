@@ -92,11 +92,13 @@ def tables_difference(
     schemas: tuple[str, ...],
     *,
     ignore_columns: frozenset[str] = RUN_COLUMNS,
+    exact: bool = False,
 ) -> dict[str, str]:
     """Tables and views of `schemas` that differ between two warehouses, row for row (as multisets).
 
     Doubles are compared to 9 decimals (sums may differ in the last bits with the order DuckDB adds
-    them in); columns in `ignore_columns` are left out. Returns {schema.table: how they differ}.
+    them in) unless `exact`, when every value must be identical; columns in `ignore_columns` are left
+    out. Returns {schema.table: how they differ}.
     """
     con = duckdb.connect()
     try:
@@ -124,7 +126,8 @@ def tables_difference(
                 diffs[name] = "different columns"
                 continue
             exprs = ", ".join(
-                f'round("{c}", 9)' if t in ("DOUBLE", "FLOAT", "REAL") else f'"{c}"' for c, t in columns
+                f'round("{c}", 9)' if t in ("DOUBLE", "FLOAT", "REAL") and not exact else f'"{c}"'
+                for c, t in columns
             )
             left_sql = f'select {exprs} from l."{schema}"."{table}"'
             right_sql = f'select {exprs} from r."{schema}"."{table}"'
