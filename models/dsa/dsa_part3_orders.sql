@@ -20,15 +20,32 @@ row_levels as (
 
 ),
 
+-- orders received in the period are counted; medians run over what happened in the period:
+-- acknowledgements sent in it and first actions taken in it (dsa.md: a closed period's figures
+-- do not change when later data lands)
 orders as (
 
-    select notices.*
+    select
+        notices.*,
+        notices.received_at >= period.period_start
+        and notices.received_at < period.period_end + 1 as is_received_in_period,
+        case
+            when notices.acknowledged_at >= period.period_start and notices.acknowledged_at < period.period_end + 1
+                then notices.hours_to_acknowledge
+        end as period_hours_to_acknowledge,
+        case
+            when notices.first_action_at >= period.period_start and notices.first_action_at < period.period_end + 1
+                then notices.hours_to_action
+        end as period_hours_to_action
     from {{ ref('dsa_notices') }} as notices
     cross join period
     where
         notices.notice_kind = 'order'
-        and notices.received_at >= period.period_start
-        and notices.received_at < period.period_end + 1
+        and (
+            (notices.received_at >= period.period_start and notices.received_at < period.period_end + 1)
+            or (notices.acknowledged_at >= period.period_start and notices.acknowledged_at < period.period_end + 1)
+            or (notices.first_action_at >= period.period_start and notices.first_action_at < period.period_end + 1)
+        )
 
 ),
 
@@ -42,8 +59,9 @@ expanded as (
         case when row_levels.row_level = 'keyword' then orders.keyword end as keyword,
         case when row_levels.row_level = 'keyword' then orders.other_description end as other_description,
         orders.order_type,
-        orders.hours_to_acknowledge,
-        orders.hours_to_action
+        orders.is_received_in_period,
+        orders.period_hours_to_acknowledge as hours_to_acknowledge,
+        orders.period_hours_to_action as hours_to_action
     from orders
     cross join row_levels
     cross join unnest(['total', coalesce(orders.member_state, 'unknown')]) as scopes (scope)
@@ -58,16 +76,18 @@ grouped as (
         category,
         keyword,
         other_description,
-        count(*) filter (where order_type = 'act') as orders_act,
-        count(*) filter (where order_type = 'act') as items_act,
+        count(*) filter (where is_received_in_period and order_type = 'act') as orders_act,
+        count(*) filter (where is_received_in_period and order_type = 'act') as items_act,
         quantile_cont(hours_to_acknowledge, 0.5) filter (where order_type = 'act')
             as median_hours_acknowledge_act,
         quantile_cont(hours_to_action, 0.5) filter (where order_type = 'act') as median_hours_effect_act,
-        count(*) filter (where order_type = 'provide_information') as orders_information,
+        count(*) filter (where is_received_in_period and order_type = 'provide_information') as orders_information,
         quantile_cont(hours_to_acknowledge, 0.5) filter (where order_type = 'provide_information')
             as median_hours_acknowledge_information,
         null::double as median_hours_effect_information,
-        count(*) filter (where order_type = 'act' and hours_to_action is null) as orders_act_without_action
+        count(*) filter (
+            where is_received_in_period and order_type = 'act' and hours_to_action is null
+        ) as orders_act_without_action
     from expanded
     where not (row_level = 'keyword' and keyword is null)
     group by row_level, scope, category, keyword, other_description

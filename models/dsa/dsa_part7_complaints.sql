@@ -1,5 +1,7 @@
--- Annex I Part 7: internal complaints (Art. 20) and out-of-court disputes (Art. 21) filed in the
--- reporting period, and Art. 23 suspensions. One row per template indicator × scope:
+-- Annex I Part 7: internal complaints (Art. 20) and out-of-court disputes (Art. 21), and Art. 23
+-- suspensions. Which events count (dsa.md): complaints filed in the reporting period (total);
+-- outcomes decided in the period, whenever the complaint was filed (upheld, reversed, ...); the
+-- median over the complaints resolved in the period. A closed period does not change later. One row per template indicator × scope:
 -- total, upheld, partially_reversed, reversed, median_hours (filing to resolution, omitted
 -- outcomes left out), omitted and share_implemented (out-of-court: implemented outcomes among
 -- reversed and partially reversed ones). Complaints are split by what the contested action
@@ -32,6 +34,11 @@ appeals as (
         appeals.outcome,
         appeals.outcome_implemented,
         appeals.hours_to_resolve,
+        appeals.filed_at >= period.period_start
+        and appeals.filed_at < period.period_end + 1 as is_filed_in_period,
+        coalesce(
+            appeals.resolved_at >= period.period_start and appeals.resolved_at < period.period_end + 1, false
+        ) as is_resolved_in_period,
         case actions.restriction_type
             when 'visibility' then 'complaints_visibility'
             when 'provision' then 'complaints_provision'
@@ -43,8 +50,8 @@ appeals as (
     left join actions
         on appeals.action_id = actions.action_id
     where
-        appeals.filed_at >= period.period_start
-        and appeals.filed_at < period.period_end + 1
+        (appeals.filed_at >= period.period_start and appeals.filed_at < period.period_end + 1)
+        or (appeals.resolved_at >= period.period_start and appeals.resolved_at < period.period_end + 1)
 
 ),
 
@@ -56,7 +63,9 @@ by_indicator as (
         appeals.appeal_id,
         appeals.outcome,
         appeals.outcome_implemented,
-        appeals.hours_to_resolve
+        appeals.hours_to_resolve,
+        appeals.is_filed_in_period,
+        appeals.is_resolved_in_period
     from appeals
     cross join
         unnest(
@@ -83,17 +92,26 @@ measured as (
 
     select
         indicators.indicator,
-        count(by_indicator.appeal_id) as total,
-        count(*) filter (where by_indicator.outcome = 'upheld') as upheld,
-        count(*) filter (where by_indicator.outcome = 'partially_reversed') as partially_reversed,
-        count(*) filter (where by_indicator.outcome = 'reversed') as reversed,
-        count(*) filter (where by_indicator.outcome = 'omitted') as omitted,
-        count(*) filter (where by_indicator.appeal_id is not null and by_indicator.outcome is null) as pending,
+        count(*) filter (where by_indicator.is_filed_in_period) as total,
+        count(*) filter (where by_indicator.is_resolved_in_period and by_indicator.outcome = 'upheld') as upheld,
+        count(*) filter (
+            where by_indicator.is_resolved_in_period and by_indicator.outcome = 'partially_reversed'
+        ) as partially_reversed,
+        count(*) filter (where by_indicator.is_resolved_in_period and by_indicator.outcome = 'reversed') as reversed,
+        count(*) filter (where by_indicator.is_resolved_in_period and by_indicator.outcome = 'omitted') as omitted,
+        count(*) filter (
+            where by_indicator.is_filed_in_period and not by_indicator.is_resolved_in_period
+        ) as pending,
         quantile_cont(by_indicator.hours_to_resolve, 0.5) filter (
-            where by_indicator.outcome in ('upheld', 'partially_reversed', 'reversed')
+            where
+                by_indicator.is_resolved_in_period
+                and by_indicator.outcome in ('upheld', 'partially_reversed', 'reversed')
         ) as median_hours,
         count(*) filter (
-            where by_indicator.outcome in ('reversed', 'partially_reversed') and by_indicator.outcome_implemented
+            where
+                by_indicator.is_resolved_in_period
+                and by_indicator.outcome in ('reversed', 'partially_reversed')
+                and by_indicator.outcome_implemented
         ) as implemented
     from indicators
     left join by_indicator
