@@ -52,13 +52,20 @@ eu_totals as (
 
 ),
 
+state_months as (
+
+    select distinct month
+    from monthly
+
+),
+
 eu_total as (
 
     select
         count(*) as months_with_total,
-        sum(recipients) as recipients_sum
+        sum(eu_totals.recipients) as recipients_sum
     from eu_totals
-    inner join (select distinct month from monthly) as state_months
+    inner join state_months
         on eu_totals.month = state_months.month
 
 ),
@@ -120,7 +127,7 @@ final as (
     select
         'amar' as indicator,
         per_state.member_state as scope,
-        round(per_state.recipients_sum / nullif(months.months, 0))::double as figure,
+        cast(round(per_state.recipients_sum / nullif(months.months, 0)) as double) as figure,
         null as context
     from per_state
     cross join months

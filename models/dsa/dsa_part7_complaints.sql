@@ -104,14 +104,14 @@ measured as (
         ) as pending,
         quantile_cont(by_indicator.hours_to_resolve, 0.5) filter (
             where
-                by_indicator.is_resolved_in_period
-                and by_indicator.outcome in ('upheld', 'partially_reversed', 'reversed')
+            by_indicator.is_resolved_in_period
+            and by_indicator.outcome in ('upheld', 'partially_reversed', 'reversed')
         ) as median_hours,
         count(*) filter (
             where
-                by_indicator.is_resolved_in_period
-                and by_indicator.outcome in ('reversed', 'partially_reversed')
-                and by_indicator.outcome_implemented
+            by_indicator.is_resolved_in_period
+            and by_indicator.outcome in ('reversed', 'partially_reversed')
+            and by_indicator.outcome_implemented
         ) as implemented
     from indicators
     left join by_indicator

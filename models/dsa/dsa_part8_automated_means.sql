@@ -251,7 +251,7 @@ detector_rates as (
         case
             when period_sums.detector_id = 'all' then 'Pooled over all automated detectors: '
             else period_sums.detector_id || ' v' || cast(period_sums.detector_version as varchar) || ': '
-        end as prefix,
+        end as context_prefix,
         period_sums.labelled_samples,
         period_sums.positive_samples,
         period_sums.flagged_positive_samples,
@@ -327,17 +327,17 @@ notice_quality as (
     select
         'nam_total' as scope,
         count(*) as audits,
-        avg((said_violating = is_violating)::int) as accuracy_rate,
-        avg(is_violating::int) filter (where said_violating) as precision_rate,
-        avg(said_violating::int) filter (where is_violating) as recall_rate
+        avg(cast((said_violating = is_violating) as int)) as accuracy_rate,
+        avg(cast(is_violating as int)) filter (where said_violating) as precision_rate,
+        avg(cast(said_violating as int)) filter (where is_violating) as recall_rate
     from audited
     union all
     select
         'nam_trusted_flagger' as scope,
         count(*) as audits,
-        avg((said_violating = is_violating)::int) as accuracy_rate,
-        avg(is_violating::int) filter (where said_violating) as precision_rate,
-        avg(said_violating::int) filter (where is_violating) as recall_rate
+        avg(cast((said_violating = is_violating) as int)) as accuracy_rate,
+        avg(cast(is_violating as int)) filter (where said_violating) as precision_rate,
+        avg(cast(said_violating as int)) filter (where is_violating) as recall_rate
     from audited
     where is_trusted_flagger
 
@@ -389,6 +389,14 @@ count_rows as (
 
 ),
 
+pooled_scopes as (
+
+    select 'total' as scope
+    union all
+    select 'own_initiative' as scope
+
+),
+
 -- the pooled rows (total and own initiative) and one row per detector version (total)
 detector_rows as (
 
@@ -408,7 +416,7 @@ detector_rows as (
                         end
             end as double
         ) as figure,
-        detector_rates.prefix
+        detector_rates.context_prefix
         || case quality_indicators.indicator
             when 'accuracy'
                 then 'weighted share of the ' || detector_rates.labelled_samples
@@ -455,11 +463,7 @@ detector_rows as (
         end as context
     from detector_rates
     cross join quality_indicators
-    inner join (
-        select 'total' as scope
-        union all
-        select 'own_initiative' as scope
-    ) as scopes
+    inner join pooled_scopes as scopes
         on scopes.scope = 'total' or detector_rates.detector_id = 'all'
 
 ),

@@ -55,7 +55,7 @@ final as (
     inner join content
         on
             standing_actions.target_id = content.owner_account_key
-            and content.created_at <= standing_actions.decided_at
+            and standing_actions.decided_at >= content.created_at
     where standing_actions.target_type = 'account'
 
 )

@@ -84,7 +84,7 @@ final as (
         (exposure_end_at is null or hour_ts < exposure_end_at)
         and hour_ts + interval 1 hour > created_at
         and not exists (
-            select 1
+            select pauses.action_id
             from pauses
             where
                 pauses.content_id = judged_impressions.content_id
