@@ -38,7 +38,7 @@ def fresh(xs_landing: Path, target: Path, *, landing: bool = True) -> Path:
 
 def marts_difference(left: Path, right: Path) -> dict[str, str]:
     """Tables of the published marts that differ (row for row, as multisets), with how."""
-    return tables_difference(left, right, ("marts",))
+    return tables_difference(left, right, ("marts",), exact=True)
 
 
 @pytest.fixture(scope="module")
