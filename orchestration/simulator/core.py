@@ -89,6 +89,8 @@ def simulate(out: Path | str | None = None, scale: str = "xs", days: int | None 
     truth.write(truth.report_sla(feeds, start), tt / "report_sla.parquet")
     truth.write(truth.proactive_daily(feeds), tt / "proactive_daily.parquet")
     truth.write(truth.reviewer_error_rates(w, feeds), tt / "reviewer_error_rates.parquet")
+    from .truth_dsa import write_years as write_dsa_years  # the per-year DSA report truth
+    write_dsa_years(feeds, start, end_ts, tt)
     rows = {f: len(feeds.get(f, [])) for f in FEEDS if f in deliver.FIELDS}
     rows["impressions"] = imp.rows_delivered
     rows["moderators"] = sum(len(f.lines) - 1 for f in files.values() if f.feed == "moderators")
