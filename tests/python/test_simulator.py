@@ -220,6 +220,8 @@ def test_truth_files_and_columns(sim: Path):
                                  "unwanted_after_signal"},
         "report_sla": {"report_id", "target_hours", "decided_at", "actioned_at", "sla_status"},
         "reviewer_error_rates": {"reviewer_id", "vendor", "true_error_rate"},
+        "prevalence_by_country": {"date_day", "country", "impressions", "spam_impressions"},
+        "proactive_daily": {"date_day", "policy_area", "actioned_items", "proactive_items"},
     }
     for name, cols in expect.items():
         schema = pq.read_schema(t / f"{name}.parquet")
