@@ -48,7 +48,12 @@ def inject(w: World, files: dict[str, FileSpec], feeds: dict, imp, landing: Path
     out: list[dict] = []
     placed: list[tuple[FileSpec, int, str, str]] = []  # (file, index of inserted line, kind, detail)
 
-    def target_file(feed: str, min_dt: int = 1) -> FileSpec:
+    # a copied record goes into a file delivered no earlier than the record itself, so the only
+    # fault it carries is the one injected (an event delivered before it happened is impossible)
+    last_pick = {"dt": 1}
+
+    def target_file(feed: str, min_dt: int | None = None) -> FileSpec:
+        min_dt = max(1, last_pick["dt"]) if min_dt is None else min_dt
         cands = [f for f in files.values() if f.feed == feed and f.name.startswith("part-0")
                  and int((np.datetime64(f.dt) - day0).astype(int)) >= min_dt]
         if not cands:
@@ -58,7 +63,9 @@ def inject(w: World, files: dict[str, FileSpec], feeds: dict, imp, landing: Path
 
     def pick(feed: str, min_dt: int = 0) -> dict:
         recs = [r for r in feeds[feed] if r["_dt"] >= min_dt and r["_dt"] <= last_dt]
-        return recs[int(rng.integers(0, len(recs)))]
+        rec = recs[int(rng.integers(0, len(recs)))]
+        last_pick["dt"] = rec["_dt"]
+        return rec
 
     def insert(fs: FileSpec, line: bytes, kind: str, detail: str) -> None:
         pos = int(rng.integers(0, len(fs.lines) + 1))

@@ -729,10 +729,18 @@ def _moderate(w: World) -> None:
                    priority="P2", allow_escalate=False)
 
 
+def _hidden(w: World, item: int | None, t: int) -> bool:
+    """Nobody can see (or report) an item once it is hidden for good, or while a temporary
+    restriction hides it."""
+    if item is None:
+        return False
+    return t >= w.hide_from.get(item, INF) or any(a <= t < b for a, b in w.hide_windows.get(item, ()))
+
+
 def _report_and_review(w, tr, rtype, ch, target_type, target_id, reason, country, lang, truth_policy, item, account,
                        priority=None, order_type=None, member_state=None, act=True):
     rng = w.rng
-    if tr >= w.end or tr >= w.hide_from.get(item, INF):
+    if tr >= w.end or _hidden(w, item, tr):
         return None
     rep = report(w, tr, rtype, ch, target_type, target_id, reason, country, lang, order_type=order_type,
                  priority=priority, member_state=member_state)
