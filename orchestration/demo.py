@@ -14,9 +14,10 @@ from orchestration.paths import DataPaths, data_paths
 
 HEADLINES: tuple[tuple[str, str], ...] = (
     (
-        "spam prevalence, latest day (per 10k impressions)",
+        "spam prevalence, latest day with every stratum labelled (per 10k impressions, 95% interval)",
         "select date_day, round(per_10k, 2), round(ci_low_per_10k, 2), round(ci_high_per_10k, 2) "
-        "from marts.fct_spam_prevalence_daily where surface = 'all' order by date_day desc limit 1",
+        "from marts.fct_spam_prevalence_daily where surface = 'all' and not is_incomplete "
+        "order by date_day desc limit 1",
     ),
     (
         "unwanted impressions, all days (before signal / after signal)",
