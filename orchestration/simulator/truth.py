@@ -45,6 +45,21 @@ def _ts(values: list[int | None]) -> pa.Array:
         pa.timestamp("us", tz="UTC"))
 
 
+def catalogue(feeds: dict) -> tuple[dict[str, dict], dict[str, str], dict[str, list[str]]]:
+    """The delivered catalogue: the latest version of each item (last updated_at wins), its owner
+    account, and the items each account owns."""
+    latest: dict[str, dict] = {}
+    for c in feeds.get("content", []):
+        cur = latest.get(c["content_id"])
+        if cur is None or c["updated_at"] > cur["updated_at"]:
+            latest[c["content_id"]] = c
+    owner = {cid: c["owner_account_id"] for cid, c in latest.items()}
+    owned: dict[str, list[str]] = {}
+    for cid, acc in owner.items():
+        owned.setdefault(acc, []).append(cid)
+    return latest, owner, owned
+
+
 def reversed_actions(feeds: dict) -> set[str]:
     out = set()
     for a in feeds.get("appeals", []):
@@ -202,15 +217,7 @@ def report_sla(feeds: dict, period_start: int) -> pa.Table:
             decisions.setdefault((e["target_type"], e["target_id"]), []).append(e["event_ts"])
     for v in decisions.values():
         v.sort()
-    latest: dict[str, dict] = {}
-    for c in feeds.get("content", []):
-        cur = latest.get(c["content_id"])
-        if cur is None or c["updated_at"] > cur["updated_at"]:
-            latest[c["content_id"]] = c
-    owner = {cid: c["owner_account_id"] for cid, c in latest.items()}
-    owned: dict[str, list[str]] = {}
-    for cid, acc in owner.items():
-        owned.setdefault(acc, []).append(cid)
+    latest, owner, owned = catalogue(feeds)
     on_target: dict[tuple, list[dict]] = {}
     by_report: dict[str, list[dict]] = {}
     for a in feeds.get("enforcement_actions", []):
@@ -289,14 +296,7 @@ def proactive_daily(feeds: dict) -> pa.Table:
     counts once, on the day its first action was decided, under that action's policy area; it is
     proactive when that decided_at is before the first report from outside the company on the
     target, on the owner account of an item, or, for an account, on any item it owns."""
-    latest: dict[str, dict] = {}
-    for c in feeds.get("content", []):
-        cur = latest.get(c["content_id"])
-        if cur is None or c["updated_at"] > cur["updated_at"]:
-            latest[c["content_id"]] = c
-    owned: dict[str, list[str]] = {}
-    for cid, c in latest.items():
-        owned.setdefault(c["owner_account_id"], []).append(cid)
+    latest, _owner, owned = catalogue(feeds)
     first_report: dict[tuple, int] = {}
     for r in feeds.get("reports", []):
         if r["reporter_type"] not in EXTERNAL_REPORTERS:

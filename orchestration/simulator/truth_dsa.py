@@ -57,6 +57,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from .truth import catalogue
 from .world import DAY
 
 FINAL_DECISIONS = {"violating", "not_violating", "unable_to_review"}
@@ -105,15 +106,7 @@ def dsa_figures(feeds: dict, period_start: date, period_end: date) -> pa.Table:
         rows.append((part, indicator, scope, detector, None if value is None else float(value)))
 
     # ---------------------------------------------------------------- shared lookups
-    latest: dict[str, dict] = {}
-    for c in feeds.get("content", []):
-        cur = latest.get(c["content_id"])
-        if cur is None or c["updated_at"] > cur["updated_at"]:
-            latest[c["content_id"]] = c
-    owner = {cid: c["owner_account_id"] for cid, c in latest.items()}
-    owned: dict[str, list[str]] = {}
-    for cid, acc in owner.items():
-        owned.setdefault(acc, []).append(cid)
+    latest, owner, owned = catalogue(feeds)
     reports = {r["report_id"]: r for r in feeds.get("reports", [])}
     actions = feeds.get("enforcement_actions", [])
     on_target: dict[tuple, list[dict]] = {}
