@@ -1,7 +1,7 @@
 {%- set window_days = var('anomaly_window_days', 28) -%}
 {%- set min_baseline_days = var('anomaly_min_baseline_days', 14) -%}
 {%- set score_threshold = var('anomaly_score_threshold', 6) -%}
-{%- set min_excess = var('anomaly_min_excess', 5) -%}
+{%- set min_excess = var('anomaly_min_excess', 10) -%}
 -- Robust score of every watched series against the window_days days *before* the day: the
 -- scored day and any later day are never part of its baseline (macro robust_baseline).
 with series as (

@@ -308,11 +308,24 @@ def test_false_alarms_on_quiet_series() -> None:
     if not given or not (Path(given) / "warehouse.duckdb").exists():
         pytest.skip("set INTEGRITY_OPS_PROOF_DATA_DIR to a built warehouse of 60+ simulated days")
     data_dir = Path(given)
+    # campaign recall and false alarms pool every seed `make test-truth` built (one seed when only
+    # INTEGRITY_OPS_PROOF_DATA_DIR is set): one seed's handful of runs is too few to judge a rate
+    seeds = [Path(d) for d in os.environ.get("INTEGRITY_TRUTH_DATA_DIRS", "").split(",") if d.strip()] or [data_dir]
+    found = campaigns = false_runs = scored_days = 0
+    for seed_dir in seeds:
+        with _connect(seed_dir) as seed_con:
+            recall = campaign_recall(seed_con, seed_dir / "truth")
+            alarms = false_alarms(seed_con, seed_dir / "truth")
+        print(f"\n{seed_dir}: campaigns found {recall['found']}/{recall['campaigns']}, "
+              f"unexplained anomaly runs {alarms['false_alarms']} in {alarms['scored_days']} scored days")
+        found, campaigns = found + recall["found"], campaigns + recall["campaigns"]
+        false_runs, scored_days = false_runs + alarms["false_alarms"], scored_days + alarms["scored_days"]
+    per_30_days = false_runs / max(scored_days, 1) * 30
+    print(f"pooled: recall {found}/{campaigns}, false alarms {false_runs} / {scored_days} days = "
+          f"{per_30_days:.2f} per 30 days (bound {MAX_FALSE_ALARMS_PER_30_DAYS})")
+    assert found / campaigns >= MIN_CAMPAIGN_RECALL, (found, campaigns)
+    assert per_30_days <= MAX_FALSE_ALARMS_PER_30_DAYS, (false_runs, scored_days)
     con = _connect(data_dir)
-    recall = campaign_recall(con, data_dir / "truth")
-    assert recall["found"] / recall["campaigns"] >= MIN_CAMPAIGN_RECALL, recall
-    alarms = false_alarms(con, data_dir / "truth")
-    assert alarms["per_30_days"] <= MAX_FALSE_ALARMS_PER_30_DAYS, alarms
     integrity = incident_integrity(con)
     assert integrity["count_mismatches"] == 0 and integrity["bad_top_lists"] == 0, integrity
     assert integrity["hindsight_campaigns"] == 0, integrity
