@@ -46,13 +46,11 @@ DEFAULT_OWNER = "team:analytics-engineering"
 
 
 def _layer(props: Mapping[str, Any]) -> str:
+    """The schema the node's relation lives in (dbt_project.yml sets it per folder): raw for
+    sources, staging, quarantine, intermediate, rules, marts, dsa, sandbox, reference."""
     if props.get("resource_type") == "source":
         return "raw"
-    schema = (props.get("config") or {}).get("schema") or props.get("schema") or ""
-    if schema in LAYER_OWNERS:
-        return str(schema)
-    parts = (props.get("fqn") or [])[1:-1]
-    return str(parts[0]) if parts else "other"
+    return str(props.get("schema") or "other")
 
 
 class IntegrityDbtTranslator(DagsterDbtTranslator):

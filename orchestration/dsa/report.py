@@ -129,7 +129,8 @@ def build_models(period: Period, provider_type: str, paths: DataPaths) -> None:
         [
             "build",
             "--select",
-            "path:models/dsa",
+            "path:models/intermediate/dsa",
+            "path:models/marts/dsa",
             "--exclude",
             "dsa_sor_candidates",
             "--vars",

@@ -41,7 +41,7 @@ def database_with(paths: DataPaths, schema: str, table: str, *, prefer_published
             return path
     raise UserError(
         f"{schema}.{table} is not in the warehouse under {paths.root}; build it first "
-        f"(`integrity build`, or `dbt build --select models/dsa`)"
+        f"(`integrity build`, or `dbt build --select models/intermediate/dsa models/marts/dsa`)"
     )
 
 

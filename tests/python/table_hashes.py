@@ -6,7 +6,7 @@
 
 A table's hash is the md5 of its rows' md5s in sorted order (so it does not depend on the order
 the engine stored them in), over its columns in their declared order, leaving out the columns that
-record when or by which run a row was written (`_loaded_at`, `_batch_id`). Column names and types
+record when or by which run a row was written (`_loaded_at`, `_batch_id`, the ledger's `loaded_at`). Column names and types
 are hashed too: a renamed or retyped column is a difference.
 """
 
@@ -19,7 +19,8 @@ import sys
 
 import duckdb
 
-RUN_COLUMNS = frozenset({"_loaded_at", "_batch_id"})
+# run columns, and the ledger time of raw._files (wall clock by definition)
+RUN_COLUMNS = frozenset({"_loaded_at", "_batch_id", "loaded_at"})
 SKIPPED_SCHEMAS = frozenset({"information_schema", "pg_catalog"})
 
 

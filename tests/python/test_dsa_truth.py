@@ -113,7 +113,7 @@ def test_part4_notices_actions_and_median_time_to_action(con) -> None:
 def test_part4_median_is_over_the_notices_acted_on_in_the_period(con) -> None:
     got = con.execute(
         "select count(*) filter (where first_action_at >= make_date(?, 1, 1) "
-        "and first_action_at < make_date(? + 1, 1, 1)) from dsa.dsa_notices where notice_kind = 'notice'",
+        "and first_action_at < make_date(? + 1, 1, 1)) from intermediate.int_dsa_notices where notice_kind = 'notice'",
         [YEAR, YEAR],
     ).fetchone()[0]
     assert got == _truth(con, "4", "notices_acted")
@@ -142,8 +142,8 @@ def test_parts5_6_own_initiative_measures(con, part: str, model: str) -> None:
     assert {k: (_count(a), _count(b)) for k, (a, b) in got.items()} == want
     ground = "illegal" if part == "5" else "terms"
     detected = con.execute(
-        "select count(*) filter (where actions.automated_detection) from dsa.dsa_own_initiative_measures as m "
-        "inner join dsa.dsa_actions as actions on m.action_id = actions.action_id where m.decision_ground = ?",
+        "select count(*) filter (where actions.automated_detection) from intermediate.int_dsa_own_initiative_measures as m "
+        "inner join intermediate.int_dsa_actions as actions on m.action_id = actions.action_id where m.decision_ground = ?",
         [ground],
     ).fetchone()[0]
     assert detected == _truth(con, part, "measures_automated_detection")

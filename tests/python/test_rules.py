@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-RULES_DIR = PROJECT_DIR / "models" / "rules"
+RULES_DIR = PROJECT_DIR / "models" / "intermediate" / "rules"
+BACKTEST = PROJECT_DIR / "models" / "marts" / "operations" / "sandbox" / "rpt_rule_backtest.sql"
 DEFINITIONS = sorted((RULES_DIR / "definitions").glob("rule_*.sql"))
 
 
@@ -29,12 +30,12 @@ def _status(sql: str) -> str:
 
 
 def test_there_are_rules() -> None:
-    assert DEFINITIONS, "no rule models under models/rules/definitions"
+    assert DEFINITIONS, "no rule models under models/intermediate/rules/definitions"
 
 
 def test_every_rule_is_listed_exactly_once() -> None:
     production = _listed(RULES_DIR / "int_rule_flags.sql")
-    candidates = _listed(RULES_DIR / "backtest" / "rpt_rule_backtest.sql")
+    candidates = _listed(BACKTEST)
     names = {p.stem for p in DEFINITIONS}
     assert production | candidates == names, "every rule model must be listed in int_rule_flags or the backtest"
     assert not production & candidates, "a rule cannot be both in production and a candidate"
@@ -43,7 +44,7 @@ def test_every_rule_is_listed_exactly_once() -> None:
 @pytest.mark.parametrize("rule_sql", DEFINITIONS, ids=lambda p: p.stem)
 def test_status_matches_where_the_rule_is_listed(rule_sql: Path) -> None:
     status = _status(rule_sql.read_text(encoding="utf-8"))
-    candidates = _listed(RULES_DIR / "backtest" / "rpt_rule_backtest.sql")
+    candidates = _listed(BACKTEST)
     assert (status == "candidate") == (rule_sql.stem in candidates), (rule_sql.stem, status)
 
 

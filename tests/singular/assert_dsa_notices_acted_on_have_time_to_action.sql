@@ -6,7 +6,7 @@ select
     actions_law,
     actions_terms,
     hours_to_action
-from {{ ref('dsa_notices') }}
+from {{ ref('int_dsa_notices') }}
 where
     (actions_law + actions_terms > 0 and hours_to_action is null)
     or hours_to_action < 0

@@ -8,7 +8,7 @@ categorised as (
     select
         category_policy_code as policy_code,
         policy_category as dsa_category
-    from {{ ref('dsa_notices') }}
+    from {{ ref('int_dsa_notices') }}
     where category_policy_code is not null
 
     union
@@ -16,7 +16,7 @@ categorised as (
     select
         policy_code,
         dsa_category
-    from {{ ref('dsa_actions') }}
+    from {{ ref('int_dsa_actions') }}
 
 )
 

@@ -1,0 +1,2 @@
+-- Deprecated name of int_dsa_actions (moved to the intermediate layer); removed in the next release.
+select * from {{ ref('int_dsa_actions') }}

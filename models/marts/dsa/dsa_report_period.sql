@@ -1,0 +1,86 @@
+-- The reporting period the dsa models are built for (dbt vars dsa_period_start / dsa_period_end,
+-- inclusive dates) and the provider type (var provider_type). Without vars, the period is the one
+-- holding the latest decided action: its calendar year, or its half-year for a VLOP. Every
+-- period model cross-joins this single row, so one build is one period.
+
+with
+
+actions as (
+
+    select * from {{ ref('fct_enforcement_actions') }}
+
+),
+
+data_as_of as (
+
+    select * from {{ ref('int_data_as_of') }}
+
+),
+
+bounds as (
+
+    select
+        max(decided_at)::date as last_decided_date,
+        min(decided_at)::date as first_decided_date
+    from actions
+
+),
+
+defaults as (
+
+    select
+        bounds.first_decided_date,
+        bounds.last_decided_date,
+        case
+            when '{{ var("provider_type", "online_platform") }}' = 'vlop'
+                then make_date(
+                        year(bounds.last_decided_date),
+                        case when month(bounds.last_decided_date) <= 6 then 1 else 7 end,
+                        1
+                    )
+            else date_trunc('year', bounds.last_decided_date)::date
+        end as default_start
+    from bounds
+
+),
+
+final as (
+
+    select
+        coalesce(
+            nullif('{{ var("dsa_period_start", "") }}', '')::date,
+            defaults.default_start,
+            date_trunc('year', current_date)::date
+        ) as period_start,
+        coalesce(
+            nullif('{{ var("dsa_period_end", "") }}', '')::date,
+            case
+                when '{{ var("provider_type", "online_platform") }}' = 'vlop'
+                    then (defaults.default_start + interval 6 month)::date - 1
+                else (defaults.default_start + interval 1 year)::date - 1
+            end,
+            (date_trunc('year', current_date) + interval 1 year)::date - 1
+        ) as period_end,
+        '{{ var("provider_type", "online_platform") }}' as provider_type,
+        defaults.first_decided_date,
+        defaults.last_decided_date,
+        coalesce(
+            defaults.first_decided_date <= period_end and defaults.last_decided_date >= period_start,
+            false
+        ) as has_data,
+        data_as_of.first_delivery_day as coverage_start,
+        data_as_of.last_delivery_day as coverage_end,
+        {{ var('max_delivery_lateness_days', 14) }} as max_lateness_days
+    from defaults
+    cross join data_as_of
+
+)
+
+select
+    *,
+    coalesce(
+        coverage_start <= period_start
+        and coverage_end >= period_end + {{ var('max_delivery_lateness_days', 14) }},
+        false
+    ) as is_complete
+from final
