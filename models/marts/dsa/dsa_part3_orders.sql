@@ -103,11 +103,11 @@ final as (
         other_description,
         orders_act,
         items_act,
-        median_hours_acknowledge_act,
-        median_hours_effect_act,
+        {{ fixed_decimal('median_hours_acknowledge_act') }} as median_hours_acknowledge_act,
+        {{ fixed_decimal('median_hours_effect_act') }} as median_hours_effect_act,
         orders_information,
-        median_hours_acknowledge_information,
-        median_hours_effect_information,
+        {{ fixed_decimal('median_hours_acknowledge_information') }} as median_hours_acknowledge_information,
+        {{ fixed_decimal('median_hours_effect_information') }} as median_hours_effect_information,
         case
             when row_level = 'total' and scope = 'total' then 'Each order in the feeds names exactly one item.'
         end as ctx_items_act,

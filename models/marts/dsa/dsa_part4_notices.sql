@@ -94,10 +94,10 @@ grouped as (
         count(*) filter (where is_received_in_period and is_trusted_flagger) as notices_tf,
         quantile_cont(hours_to_action, 0.5) as median_hours_action,
         quantile_cont(hours_to_action, 0.5) filter (where is_trusted_flagger) as median_hours_action_tf,
-        sum(actions_law) as actions_law,
-        coalesce(sum(actions_law) filter (where is_trusted_flagger), 0) as actions_law_tf,
-        sum(actions_terms) as actions_terms,
-        coalesce(sum(actions_terms) filter (where is_trusted_flagger), 0) as actions_terms_tf
+        cast(sum(actions_law) as bigint) as actions_law,
+        cast(coalesce(sum(actions_law) filter (where is_trusted_flagger), 0) as bigint) as actions_law_tf,
+        cast(sum(actions_terms) as bigint) as actions_terms,
+        cast(coalesce(sum(actions_terms) filter (where is_trusted_flagger), 0) as bigint) as actions_terms_tf
     from expanded
     where not (row_level = 'keyword' and keyword is null)
     group by row_level, category, keyword, other_description

@@ -210,4 +210,10 @@ final as (
 
 )
 
-select * from final
+-- published numbers are fixed decimals (counts stay whole)
+select
+    indicator,
+    scope,
+    {{ fixed_decimal('figure') }} as figure,
+    context
+from final
