@@ -36,37 +36,20 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from orchestration.errors import UserError
+from orchestration.feeds import registry
 from orchestration.paths import FEEDS, DataPaths, data_paths
 
 RAW_SCHEMA = "raw"
 LEDGER = f"{RAW_SCHEMA}._files"
 
-JSONL_FEEDS: tuple[str, ...] = (
-    "accounts",
-    "content",
-    "reports",
-    "review_events",
-    "enforcement_actions",
-    "appeals",
-    "rule_hits",
-    "prevalence_samples",
-    "qa_audits",
-)
-
-# Columnar feeds: every expected column lands as varchar (types differ between producers and files;
-# staging types them and rejects what does not cast). Unexpected columns are named in _extra_columns.
+# From the feed registry (dbt_project.yml): JSONL feeds land one line per row; columnar feeds
+# (Parquet, CSV) land every contract column as varchar (types differ between producers and files;
+# staging types them and rejects what does not cast), unexpected columns named in _extra_columns.
+JSONL_FEEDS: tuple[str, ...] = tuple(name for name, feed in registry().items() if feed.format == "jsonl")
 COLUMNAR_FEEDS: dict[str, tuple[str, ...]] = {
-    "impressions": ("hour_ts", "content_id", "surface", "country", "impressions", "streams"),
-    "moderators": ("reviewer_id", "vendor", "employment", "languages", "active_from", "active_to"),
-    "monthly_active_recipients": ("month", "country", "recipients"),
+    name: feed.columns for name, feed in registry().items() if feed.format != "jsonl"
 }
-
-FEED_FORMAT: dict[str, str] = {
-    **{feed: "jsonl" for feed in JSONL_FEEDS},
-    "impressions": "parquet",
-    "moderators": "csv",
-    "monthly_active_recipients": "csv",
-}
+FEED_FORMAT: dict[str, str] = {name: feed.format for name, feed in registry().items()}
 
 LOADER_COLUMNS = (
     ("_delivered_dt", "date"),

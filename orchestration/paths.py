@@ -14,22 +14,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+from orchestration.feeds import FEEDS as FEEDS  # the feed registry (dbt_project.yml), re-exported
 
-FEEDS: tuple[str, ...] = (
-    "accounts",
-    "content",
-    "impressions",
-    "reports",
-    "review_events",
-    "enforcement_actions",
-    "appeals",
-    "rule_hits",
-    "prevalence_samples",
-    "qa_audits",
-    "moderators",
-    "monthly_active_recipients",
-)
+PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
 {#-
     platform_base: one row per raw record of a feed, parsed, typed, checked and classified.
 
-    Each base model (models/staging/base/base_platform__<feed>.sql) declares its fields; this macro
-    writes the SQL. Every raw record gets exactly one `_record_status`:
+    Each base model (models/staging/platform/base/base_platform__<feed>.sql) is one call,
+    `platform_base('<feed>')`; the feed's declaration (format, key, dedup, fields) is its entry in
+    the feed registry, var `platform_feeds` in dbt_project.yml. This macro writes the SQL.
+    Every raw record gets exactly one `_record_status`:
       clean        the record that staging keeps
       quarantined  rejected, with `_reason_code` / `_reason_detail`
       duplicate    same values (after parsing and normalising) as an earlier delivery of its key
@@ -24,7 +26,7 @@
                                  policy code that is not in the policies seed (held: see below)
      12 conflicting_duplicate    same key as an earlier valid record, different values (dedup 'first')
 
-    Field spec keys: name, type (str|int|float|bool|ts|date|month|str_list|str_split), required,
+    Field keys (registry): name, type (str|int|float|bool|ts|date|month|str_list|str_split), required,
     enum (list), nonneg, range ([lo, hi], lo exclusive when lo_open), event_time (future check),
     pii (output name of its keyed hash), target_pii (pseudonymise when target_type = 'account'),
     drop (kept out of the output, still part of the record's identity), flag (output a has_ boolean
@@ -54,9 +56,15 @@
            'latest' (last delivered version wins, earlier different versions superseded),
            'version' (conflicts resolved as 'first' within key + version_by; the newest version wins).
 -#}
-{% macro platform_base(
-    relation, fields, key, format='jsonl', dedup='first', version_by=none, extra_checks=[]
-) -%}
+{% macro platform_base(feed) -%}
+{%- set spec = platform_feed(feed) -%}
+{%- set relation = source('platform', feed) -%}
+{%- set fields = spec['fields'] -%}
+{%- set key = spec['key'] -%}
+{%- set format = 'jsonl' if spec['format'] == 'jsonl' else 'columns' -%}
+{%- set dedup = spec.get('dedup', 'first') -%}
+{%- set version_by = spec.get('version_by') -%}
+{%- set extra_checks = spec.get('extra_checks', []) -%}
 
 {%- set ns = namespace(all_names=[], key_out=[], policy_fields=[]) -%}
 {%- for f in fields %}{% set ns.all_names = ns.all_names + [f.name] %}{% endfor -%}

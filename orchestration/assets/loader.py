@@ -15,6 +15,7 @@ import dagster as dg
 from dagster import AssetExecutionContext
 
 from orchestration.assets.partitions import daily_partitions
+from orchestration.feeds import registry
 from orchestration.paths import FEEDS
 from orchestration.resources import WarehouseResource
 
@@ -22,13 +23,9 @@ RAW_GROUP = "raw"
 RAW_TABLES: tuple[str, ...] = (*FEEDS, "_files")
 
 # How many delivery days a feed may lag behind the newest delivery before its freshness check
-# warns. Snapshot feeds arrive monthly; reference feeds only when something changed.
-MAX_LAG_DAYS: Mapping[str, int] = {
-    "moderators": 35,
-    "monthly_active_recipients": 35,
-    "accounts": 3,
-    "content": 3,
-}
+# warns (the registry's freshness_lag_days): snapshot feeds arrive monthly, reference feeds only
+# when something changed.
+MAX_LAG_DAYS: Mapping[str, int] = {name: feed.freshness_lag_days for name, feed in registry().items()}
 DEFAULT_MAX_LAG_DAYS = 1
 
 

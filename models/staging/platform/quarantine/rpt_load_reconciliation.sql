@@ -6,222 +6,34 @@
 with
 
 raw_counts as (
+    {% for feed in platform_feed_names() %}
+        {%- if not loop.first %}
 
-    select
-        'accounts' as feed,
-        _delivered_dt,
-        count(*) as raw_records
-    from {{ source('platform', 'accounts') }}
-    group by _delivered_dt
-
-    union all
-
-    select
-        'content' as feed,
-        _delivered_dt,
-        count(*) as raw_records
-    from {{ source('platform', 'content') }}
-    group by _delivered_dt
-
-    union all
-
-    select
-        'impressions' as feed,
-        _delivered_dt,
-        count(*) as raw_records
-    from {{ source('platform', 'impressions') }}
-    group by _delivered_dt
-
-    union all
-
-    select
-        'reports' as feed,
-        _delivered_dt,
-        count(*) as raw_records
-    from {{ source('platform', 'reports') }}
-    group by _delivered_dt
-
-    union all
-
-    select
-        'review_events' as feed,
-        _delivered_dt,
-        count(*) as raw_records
-    from {{ source('platform', 'review_events') }}
-    group by _delivered_dt
-
-    union all
-
-    select
-        'enforcement_actions' as feed,
-        _delivered_dt,
-        count(*) as raw_records
-    from {{ source('platform', 'enforcement_actions') }}
-    group by _delivered_dt
-
-    union all
-
-    select
-        'appeals' as feed,
-        _delivered_dt,
-        count(*) as raw_records
-    from {{ source('platform', 'appeals') }}
-    group by _delivered_dt
-
-    union all
-
-    select
-        'rule_hits' as feed,
-        _delivered_dt,
-        count(*) as raw_records
-    from {{ source('platform', 'rule_hits') }}
-    group by _delivered_dt
-
-    union all
-
-    select
-        'prevalence_samples' as feed,
-        _delivered_dt,
-        count(*) as raw_records
-    from {{ source('platform', 'prevalence_samples') }}
-    group by _delivered_dt
-
-    union all
-
-    select
-        'qa_audits' as feed,
-        _delivered_dt,
-        count(*) as raw_records
-    from {{ source('platform', 'qa_audits') }}
-    group by _delivered_dt
-
-    union all
-
-    select
-        'moderators' as feed,
-        _delivered_dt,
-        count(*) as raw_records
-    from {{ source('platform', 'moderators') }}
-    group by _delivered_dt
-
-    union all
-
-    select
-        'monthly_active_recipients' as feed,
-        _delivered_dt,
-        count(*) as raw_records
-    from {{ source('platform', 'monthly_active_recipients') }}
-    group by _delivered_dt
+            union all
+        {% endif %}
+        select
+            '{{ feed }}' as feed,
+            _delivered_dt,
+            count(*) as raw_records
+        from {{ source('platform', feed) }}
+        group by _delivered_dt
+    {%- endfor %}
 
 ),
 
 classified as (
+    {% for feed in platform_feed_names() %}
+        {%- if not loop.first %}
 
-    select
-        'accounts' as feed,
-        _delivered_dt,
-        _record_status,
-        _reason_code
-    from {{ ref('base_platform__accounts') }}
-
-    union all
-
-    select
-        'content' as feed,
-        _delivered_dt,
-        _record_status,
-        _reason_code
-    from {{ ref('base_platform__content') }}
-
-    union all
-
-    select
-        'impressions' as feed,
-        _delivered_dt,
-        _record_status,
-        _reason_code
-    from {{ ref('base_platform__impressions') }}
-
-    union all
-
-    select
-        'reports' as feed,
-        _delivered_dt,
-        _record_status,
-        _reason_code
-    from {{ ref('base_platform__reports') }}
-
-    union all
-
-    select
-        'review_events' as feed,
-        _delivered_dt,
-        _record_status,
-        _reason_code
-    from {{ ref('base_platform__review_events') }}
-
-    union all
-
-    select
-        'enforcement_actions' as feed,
-        _delivered_dt,
-        _record_status,
-        _reason_code
-    from {{ ref('base_platform__enforcement_actions') }}
-
-    union all
-
-    select
-        'appeals' as feed,
-        _delivered_dt,
-        _record_status,
-        _reason_code
-    from {{ ref('base_platform__appeals') }}
-
-    union all
-
-    select
-        'rule_hits' as feed,
-        _delivered_dt,
-        _record_status,
-        _reason_code
-    from {{ ref('base_platform__rule_hits') }}
-
-    union all
-
-    select
-        'prevalence_samples' as feed,
-        _delivered_dt,
-        _record_status,
-        _reason_code
-    from {{ ref('base_platform__prevalence_samples') }}
-
-    union all
-
-    select
-        'qa_audits' as feed,
-        _delivered_dt,
-        _record_status,
-        _reason_code
-    from {{ ref('base_platform__qa_audits') }}
-
-    union all
-
-    select
-        'moderators' as feed,
-        _delivered_dt,
-        _record_status,
-        _reason_code
-    from {{ ref('base_platform__moderators') }}
-
-    union all
-
-    select
-        'monthly_active_recipients' as feed,
-        _delivered_dt,
-        _record_status,
-        _reason_code
-    from {{ ref('base_platform__monthly_active_recipients') }}
+            union all
+        {% endif %}
+        select
+            '{{ feed }}' as feed,
+            _delivered_dt,
+            _record_status,
+            _reason_code
+        from {{ ref('base_platform__' ~ feed) }}
+    {%- endfor %}
 
 ),
 

@@ -4,124 +4,19 @@
 with
 
 drifted as (
+    {% for feed in platform_feed_names() %}
+        {%- if not loop.first %}
 
-    select
-        'accounts' as feed,
-        _delivered_dt,
-        _source_file,
-        _extra_fields
-    from {{ ref('base_platform__accounts') }}
-    where _extra_fields is not null
-
-    union all
-
-    select
-        'content' as feed,
-        _delivered_dt,
-        _source_file,
-        _extra_fields
-    from {{ ref('base_platform__content') }}
-    where _extra_fields is not null
-
-    union all
-
-    select
-        'impressions' as feed,
-        _delivered_dt,
-        _source_file,
-        _extra_fields
-    from {{ ref('base_platform__impressions') }}
-    where _extra_fields is not null
-
-    union all
-
-    select
-        'reports' as feed,
-        _delivered_dt,
-        _source_file,
-        _extra_fields
-    from {{ ref('base_platform__reports') }}
-    where _extra_fields is not null
-
-    union all
-
-    select
-        'review_events' as feed,
-        _delivered_dt,
-        _source_file,
-        _extra_fields
-    from {{ ref('base_platform__review_events') }}
-    where _extra_fields is not null
-
-    union all
-
-    select
-        'enforcement_actions' as feed,
-        _delivered_dt,
-        _source_file,
-        _extra_fields
-    from {{ ref('base_platform__enforcement_actions') }}
-    where _extra_fields is not null
-
-    union all
-
-    select
-        'appeals' as feed,
-        _delivered_dt,
-        _source_file,
-        _extra_fields
-    from {{ ref('base_platform__appeals') }}
-    where _extra_fields is not null
-
-    union all
-
-    select
-        'rule_hits' as feed,
-        _delivered_dt,
-        _source_file,
-        _extra_fields
-    from {{ ref('base_platform__rule_hits') }}
-    where _extra_fields is not null
-
-    union all
-
-    select
-        'prevalence_samples' as feed,
-        _delivered_dt,
-        _source_file,
-        _extra_fields
-    from {{ ref('base_platform__prevalence_samples') }}
-    where _extra_fields is not null
-
-    union all
-
-    select
-        'qa_audits' as feed,
-        _delivered_dt,
-        _source_file,
-        _extra_fields
-    from {{ ref('base_platform__qa_audits') }}
-    where _extra_fields is not null
-
-    union all
-
-    select
-        'moderators' as feed,
-        _delivered_dt,
-        _source_file,
-        _extra_fields
-    from {{ ref('base_platform__moderators') }}
-    where _extra_fields is not null
-
-    union all
-
-    select
-        'monthly_active_recipients' as feed,
-        _delivered_dt,
-        _source_file,
-        _extra_fields
-    from {{ ref('base_platform__monthly_active_recipients') }}
-    where _extra_fields is not null
+            union all
+        {% endif %}
+        select
+            '{{ feed }}' as feed,
+            _delivered_dt,
+            _source_file,
+            _extra_fields
+        from {{ ref('base_platform__' ~ feed) }}
+        where _extra_fields is not null
+    {%- endfor %}
 
 ),
 
