@@ -155,7 +155,7 @@ def test_every_rejected_record_has_its_one_reason(warehouse: Path) -> None:
         rows = query(
             warehouse,
             f"select _source_file, _line_no, feed, reason_code, reason_detail, raw_record"
-            f" from quarantine.qrt_platform__{feed}",
+            f" from quarantine.qrt_platform__records where _source_file like '{feed}/%'",
         )
         got = {(r[0].split("dt=2026-")[1], r[1]): r[3] for r in rows}
         assert got == expected, feed
@@ -164,7 +164,11 @@ def test_every_rejected_record_has_its_one_reason(warehouse: Path) -> None:
 
 def test_reason_details_name_the_field(warehouse: Path) -> None:
     details = dict(
-        query(warehouse, "select reason_code, reason_detail from quarantine.qrt_platform__accounts")
+        query(
+            warehouse,
+            "select reason_code, reason_detail from quarantine.qrt_platform__records"
+            " where _source_file like 'accounts/%'",
+        )
     )
     assert details["missing_required_field"] == "country"
     assert details["unparsable_timestamp"] == "created_at=yesterday"
@@ -331,8 +335,8 @@ def _held_for_policy(warehouse: Path) -> dict[str, list[tuple[str, int, str]]]:
     for feed in HELD_FOR_POLICY:
         rows = query(
             warehouse,
-            f"select _source_file, _line_no, reason_detail from quarantine.qrt_platform__{feed}"
-            " where reason_code = 'unknown_reference' and reason_detail like '%policy_code=%' order by 1, 2",
+            "select _source_file, _line_no, reason_detail from quarantine.qrt_platform__records"
+            f" where _source_file like '{feed}/%' and reason_code = 'unknown_reference' and reason_detail like '%policy_code=%' order by 1, 2",
         )
         held[feed] = [(file.split("dt=2026-")[1], line, detail) for file, line, detail in rows]
     return held

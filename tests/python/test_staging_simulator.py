@@ -124,7 +124,8 @@ def test_each_record_fault_is_quarantined_with_its_reason(sim: tuple[Path, dict]
                 (file, line): code
                 for file, line, code in query(
                     warehouse,
-                    f"select _source_file, _line_no, reason_code from quarantine.qrt_platform__{f['feed']}",
+                    "select _source_file, _line_no, reason_code from quarantine.qrt_platform__records"
+                    f" where _source_file like '{f['feed']}/%'",
                 )
             }
         lines = f["line_no"] if isinstance(f["line_no"], list) else [f["line_no"]]
