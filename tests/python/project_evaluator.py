@@ -8,7 +8,7 @@ rule) or stale (it waives nothing any more).
 
 Differences from the package, on purpose:
 - a model's type comes from its folder (see CONFIG), not from its prefix first;
-- exceptions name a rule and a resource exactly (no `like` patterns) and need a reason;
+- exceptions name a rule and a resource (a name or a shell-style pattern) and need a reason;
 - coverage rules report each untested / undocumented model, so they can be waived one by one;
 - hard-coded references ignore `/* */` and `{# #}` comments as well as `--` ones.
 
@@ -18,6 +18,7 @@ Run it by hand: `python tests/python/project_evaluator.py target/manifest.json`.
 from __future__ import annotations
 
 import csv
+import fnmatch
 import json
 import re
 import sys
@@ -108,7 +109,11 @@ class RuleException:
     reason: str
 
     def matches(self, finding: Finding) -> bool:
-        return self.rule == finding.rule and self.resource in (finding.resource, finding.unique_id)
+        """Exact name or unique_id, or a shell-style pattern (`base_platform__*`, `platform.*`), as
+        the package's exceptions seed takes `like` patterns: one line covers every feed."""
+        if self.rule != finding.rule:
+            return False
+        return any(fnmatch.fnmatchcase(name, self.resource) for name in (finding.resource, finding.unique_id))
 
 
 def load_exceptions(path: Path) -> list[RuleException]:

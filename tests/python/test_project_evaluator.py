@@ -313,6 +313,13 @@ def test_an_exception_with_a_reason_waives_its_finding():
     assert evaluate(_broken().data, [waiver]) == []
 
 
+def test_an_exception_may_name_a_pattern():
+    assert evaluate(_broken().data, [RuleException("root_models", "dim_*", "generated spines read nothing")]) == []
+    # a pattern that matches nothing is as stale as a name
+    found = evaluate(_broken().data, [RuleException("root_models", "fct_*", "no")])
+    assert sorted(f.rule for f in found) == ["root_models", "stale_exception"]
+
+
 def test_an_exception_without_a_reason_fails_and_waives_nothing():
     rules = rules_of(_broken(), [RuleException("root_models", "dim_date", "")])
     assert rules == {"root_models", "invalid_exception"}
