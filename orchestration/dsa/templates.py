@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from orchestration.dsa.period import Period
+from orchestration.paths import PROJECT_DIR
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 PREFIX = "4_EN_Annex_I__Templates_for_Transparency_Reports_CSV_Part_"
@@ -49,17 +50,21 @@ OTHER_PLACEHOLDER = 'Text to detail the "Other" keyword.'
 STATES_PLACEHOLDER = "AT, […], SE"
 ELLIPSIS = "[...]"
 
-# Official EU languages in the template's order (bg [..] sv), lower case.
-LANGUAGES: tuple[str, ...] = (
-    "bg", "es", "cs", "da", "de", "et", "el", "en", "fr", "ga", "hr", "it",
-    "lv", "lt", "hu", "mt", "nl", "pl", "pt", "ro", "sk", "sl", "fi", "sv",
-)  # fmt: skip
+# Official EU languages in the template's order (bg [..] sv), lower case, and the EU-27 by Eurostat
+# code in the templates' AT [..] SE order (English country names): both from the reference seeds.
+def _seed(name: str) -> list[dict[str, str]]:
+    with (PROJECT_DIR / "seeds" / f"{name}.csv").open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
 
-# EU-27 with Eurostat codes, in the templates' AT [..] SE order (English country names).
-MEMBER_STATES: tuple[str, ...] = (
-    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "EL", "HU", "IE",
-    "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
-)  # fmt: skip
+
+LANGUAGES: tuple[str, ...] = tuple(
+    row["language_code"] for row in sorted(_seed("eu_languages"), key=lambda r: int(r["template_order"]))
+)
+MEMBER_STATES: tuple[str, ...] = tuple(
+    row["eurostat_code"]
+    for row in sorted(_seed("countries"), key=lambda r: r["country_name"])
+    if row["is_eu"] == "true"
+)
 
 VLOP_ONLY = ("Only for VLOPs", "Only for VLOPs and VLOSEs")
 PROVIDER_TYPES = ("online_platform", "vlop")

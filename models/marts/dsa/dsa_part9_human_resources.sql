@@ -26,11 +26,7 @@ moderators as (
 
 eu_languages as (
 
-    select
-        unnest([
-            'bg', 'es', 'cs', 'da', 'de', 'et', 'el', 'en', 'fr', 'ga', 'hr', 'it',
-            'lv', 'lt', 'hu', 'mt', 'nl', 'pl', 'pt', 'ro', 'sk', 'sl', 'fi', 'sv'
-        ]) as language_code
+    select language_code from {{ ref('eu_languages') }}
 
 ),
 
