@@ -13,13 +13,13 @@ content as (
     select
         content_id,
         content_type
-    from {{ ref('stg_platform__content') }}
+    from {{ ref('dim_content') }}
 
 ),
 
 countries as (
 
-    select * from {{ ref('countries') }}
+    select * from {{ ref('dim_country') }}
 
 ),
 

@@ -23,7 +23,7 @@ content_owners as (
     select
         content_id,
         owner_account_key
-    from {{ ref('stg_platform__content') }}
+    from {{ ref('dim_content') }}
 
 ),
 

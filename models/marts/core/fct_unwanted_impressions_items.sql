@@ -33,7 +33,7 @@ content as (
     select
         content_id,
         content_type
-    from {{ ref('stg_platform__content') }}
+    from {{ ref('dim_content') }}
 
 ),
 

@@ -6,7 +6,7 @@ with
 
 policies as (
 
-    select * from {{ ref('policies') }}
+    select * from {{ ref('dim_policy') }}
 
 ),
 

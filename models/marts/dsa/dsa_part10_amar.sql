@@ -15,7 +15,7 @@ period as (
 
 countries as (
 
-    select * from {{ ref('countries') }}
+    select * from {{ ref('dim_country') }}
 
 ),
 

@@ -29,7 +29,7 @@ period as (
 
 policies as (
 
-    select * from {{ ref('policies') }}
+    select * from {{ ref('dim_policy') }}
 
 ),
 

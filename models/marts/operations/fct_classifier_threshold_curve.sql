@@ -82,7 +82,7 @@ policies as (
     select
         policy_code,
         is_spam
-    from {{ ref('policies') }}
+    from {{ ref('dim_policy') }}
 ),
 
 samples as (

@@ -32,7 +32,7 @@ policy_areas as (
     select
         policy_code,
         policy_area
-    from {{ ref('policies') }}
+    from {{ ref('dim_policy') }}
 ),
 
 -- standing (not reversed) spam-policy actions, whatever their target
