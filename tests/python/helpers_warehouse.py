@@ -138,3 +138,22 @@ def tables_difference(
         return diffs
     finally:
         con.close()
+
+
+def built_manifest_path() -> Path:
+    """`$DBT_TARGET_PATH/manifest.json`, which `make test` builds before pytest (a manifest left in
+    some other target folder may be stale, so it is never guessed). Without one the manifest checks
+    skip loudly on a developer's machine, and fail under `CI=true`, where a missing manifest means
+    the build step did not run."""
+    import pytest
+
+    target = os.environ.get("DBT_TARGET_PATH")
+    path = Path(target) / "manifest.json" if target else None
+    if path is None or not path.exists():
+        message = (
+            f"no dbt manifest at {path}" if path else "DBT_TARGET_PATH is not set"
+        ) + ": `make test` sets it and builds the project (and its manifest) first"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path

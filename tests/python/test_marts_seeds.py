@@ -6,7 +6,7 @@ import csv
 import json
 from pathlib import Path
 
-import pytest
+from helpers_warehouse import built_manifest_path
 
 from orchestration.paths import PROJECT_DIR
 from orchestration.simulator import constants as K
@@ -132,13 +132,7 @@ def test_every_mart_is_contracted_and_documented():
 
 
 def _manifest() -> dict:
-    import os
-
-    target = Path(os.environ.get("DBT_TARGET_PATH") or PROJECT_DIR / "target")
-    path = target / "manifest.json"
-    if not path.exists():
-        pytest.skip(f"no dbt manifest at {path}: `make test` builds the project first")
-    return json.loads(path.read_text(encoding="utf-8"))
+    return json.loads(built_manifest_path().read_text(encoding="utf-8"))
 
 
 def test_seed_files_exist_with_yaml():

@@ -8,10 +8,10 @@ and on every exception that has no reason or waives nothing any more.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from helpers_warehouse import built_manifest_path
 from project_evaluator import (
     CONFIG,
     RULES,
@@ -358,12 +358,7 @@ def test_config_is_this_projects_layout():
 
 # --- The real project ------------------------------------------------------------------------------
 def test_the_project_follows_the_evaluator_rules():
-    target = os.environ.get("DBT_TARGET_PATH")
-    if not target:
-        pytest.skip("DBT_TARGET_PATH is not set: no dbt manifest to evaluate (make test sets it and builds)")
-    manifest_path = Path(target) / "manifest.json"
-    if not manifest_path.exists():
-        pytest.skip(f"no dbt manifest at {manifest_path}: run dbt parse/build first (make test does)")
+    manifest_path = built_manifest_path()
     findings = evaluate(load_manifest(manifest_path), load_exceptions(EXCEPTIONS_CSV))
     assert not findings, (
         f"{len(findings)} dbt-project-evaluator finding(s); fix them, or waive one in "
