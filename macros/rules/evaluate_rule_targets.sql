@@ -43,14 +43,14 @@
             detector,
             version,
             policy_area
-        from {{ ref('detectors') }}
+        from {{ ref('dim_detector') }}
     ),
 
     policy_areas as (
         select
             policy_code,
             policy_area
-        from {{ ref('policies') }}
+        from {{ ref('dim_policy') }}
     ),
 
     judged_targets as (
@@ -89,7 +89,7 @@
         select
             content_id,
             owner_account_key
-        from {{ ref('stg_platform__content') }}
+        from {{ ref('dim_content') }}
     ),
 
     -- per detector and item: its hit on the item, and its hit on the item's owner account

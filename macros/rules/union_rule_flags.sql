@@ -1,9 +1,9 @@
-{#- Combine SQL detection rules (one model each under models/rules/definitions/) into one
-    relation with the shared flag interface:
+{#- Combine SQL detection rules (one model each under models/intermediate/rules/definitions/) into
+    one relation with the shared flag interface:
     rule_id, rule_version, status (enforce|shadow|candidate), target_type, target_id, flagged_at.
-    Listing the models explicitly (rather than discovering them from the graph) keeps the
-    dependency visible to dbt at parse time; tests/python/test_rules.py checks that every
-    rule model is listed in exactly one place. A target flagged twice by the same rule
+    The models come from the rule registry (`detection_rule_models(statuses)`), a parse-time list,
+    so dbt sees the dependencies; tests/python/test_rules.py checks that every rule model is in
+    the registry and every registry entry has its model. A target flagged twice by the same rule
     version keeps its earliest flag. -#}
 {% macro union_rule_flags(rule_models) -%}
     with unioned as (

@@ -10,7 +10,10 @@ Differences from the package, on purpose:
 - a model's type comes from its folder (see CONFIG), not from its prefix first;
 - exceptions name a rule and a resource (a name or a shell-style pattern) and need a reason;
 - coverage rules report each untested / undocumented model, so they can be waived one by one;
-- hard-coded references ignore `/* */` and `{# #}` comments as well as `--` ones.
+- hard-coded references ignore `/* */` and `{# #}` comments as well as `--` ones;
+- two layering rules of this project: facts and reports read `int_` and `dim_` models, never a
+  `stg_` model or a seed (`marts_dependent_on_staging_or_seeds`), and an `int_` model never reads a
+  seed that a `dim_` model wraps (`intermediate_bypasses_dims`).
 
 Run it by hand: `python tests/python/project_evaluator.py target/manifest.json`.
 """
@@ -64,6 +67,8 @@ RULES: dict[str, str] = {
     "hard_coded_references": "modeling",
     "duplicate_sources": "modeling",
     "too_many_joins": "modeling",
+    "marts_dependent_on_staging_or_seeds": "layering",
+    "intermediate_bypasses_dims": "layering",
     "missing_primary_key_tests": "testing",
     "test_coverage": "testing",
     "sources_without_freshness": "testing",
@@ -409,6 +414,45 @@ def _too_many_joins(p: _Project):
                      f"{len(p.parents[uid])} distinct parents (>= {threshold}): {_names(p, p.parents[uid])}")
 
 
+# --- Layering (this project's rules, beside the package's) ---------------------------------------
+def _is_dim(p: _Project, uid: str) -> bool:
+    return p.type_of.get(uid) == "marts" and p.name(uid).startswith("dim_")
+
+
+def _is_staging_model(p: _Project, uid: str) -> bool:
+    return p.type_of.get(uid) == "staging" and p.name(uid).startswith("stg_")
+
+
+def _marts_dependent_on_staging_or_seeds(p: _Project):
+    """Facts and reports (fct_, dsa_, rpt_ in marts) read int_ and dim_ models, never a stg_ model
+    or a seed: what they need from staging or the reference data comes through a dim_ or int_."""
+    for uid, t in p.type_of.items():
+        if t != "marts" or _is_dim(p, uid):
+            continue
+        direct = [x for x in p.parents[uid] if p.kind(x) == "seed" or _is_staging_model(p, x)]
+        if direct:
+            yield _f("marts_dependent_on_staging_or_seeds", p, uid,
+                     f"marts model reads {_names(p, direct)} directly (read a dim_ or int_ model)")
+
+
+def _intermediate_bypasses_dims(p: _Project):
+    """An int_ / rule_ model does not read a seed that a dim_ model wraps: reference data reaches
+    the intermediate layer through its dim_ model, so every reader sees the same mapping."""
+    wrapped: dict[str, list[str]] = defaultdict(list)
+    for uid in p.models:
+        if _is_dim(p, uid):
+            for x in p.parents[uid]:
+                if p.kind(x) == "seed":
+                    wrapped[x].append(uid)
+    for uid, t in p.type_of.items():
+        if t != "intermediate":
+            continue
+        for x in p.parents[uid]:
+            if x in wrapped:
+                yield _f("intermediate_bypasses_dims", p, uid,
+                         f"reads the seed {p.name(x)}, which {_names(p, wrapped[x])} wraps")
+
+
 # --- Testing -------------------------------------------------------------------------------------
 def _test_name(t: dict) -> str | None:
     return (t.get("test_metadata") or {}).get("name")
@@ -630,6 +674,7 @@ _CHECKS = [
     _direct_join_to_source, _marts_or_intermediate_dependent_on_source, _model_fanout, _multiple_sources_joined,
     _rejoining_of_upstream_concepts, _root_models, _source_fanout, _staging_dependent_on_marts_or_intermediate,
     _staging_dependent_on_staging, _unused_sources, _hard_coded_references, _duplicate_sources, _too_many_joins,
+    _marts_dependent_on_staging_or_seeds, _intermediate_bypasses_dims,
     _missing_primary_key_tests, _test_coverage, _sources_without_freshness,
     _undocumented_models, _documentation_coverage, _undocumented_source_tables, _undocumented_sources,
     _model_naming_conventions, _model_directories, _source_directories, _test_directories,

@@ -146,6 +146,12 @@ def _chain(m: Manifest, views: int) -> None:
     m.model("fct_after_views", "marts/core", [upstream])
 
 
+def _seed_behind_dim(m: Manifest, reader: str) -> None:
+    countries = m.seed("countries")
+    m.model("dim_country", "marts/core", [countries])
+    add_dep(m, reader, countries)
+
+
 def _seeds_into(m: Manifest, name: str, count: int) -> None:
     for i in range(count):
         add_dep(m, name, m.seed(f"seed_{i}"))
@@ -170,6 +176,8 @@ BREAKS = {
     "duplicate_sources": lambda m: add_dep(m, "base_platform__accounts",
                                            m.source("accounts_again", identifier="accounts")),
     "too_many_joins": lambda m: _seeds_into(m, "int_content_joined", 5),  # 2 models + 5 seeds = 7 parents
+    "marts_dependent_on_staging_or_seeds": lambda m: add_dep(m, "dsa_part1", f"model.{PKG}.stg_platform__content"),
+    "intermediate_bypasses_dims": lambda m: _seed_behind_dim(m, "int_content_joined"),
     "missing_primary_key_tests": lambda m: drop_tests(m, "dim_account", "not_null"),
     "test_coverage": lambda m: drop_tests(m, "dim_account"),
     "sources_without_freshness": lambda m: m.data["sources"][f"source.{PKG}.platform.content"].update(

@@ -10,7 +10,7 @@
 -- scope. Temporary restrictions only pause exposure (int_content_exposure_pauses).
 -- First signal: the earliest report (any reporter, any reason) or signalling rule hit on the item or
 -- on its owner's account. A hit signals when it is in enforce mode, or scores at or above its
--- detector's operating threshold (detectors seed), or comes from a seeded detector without a
+-- detector's operating threshold (dim_detector), or comes from a seeded detector without a
 -- score; classifiers log everything from 0.05 up, and a 0.06 score is nothing a team acts on.
 with
 
@@ -38,7 +38,7 @@ reports as (
 
 detectors as (
 
-    select * from {{ ref('detectors') }}
+    select * from {{ ref('dim_detector') }}
 
 ),
 

@@ -18,7 +18,7 @@ appeals as (
 
 policies as (
 
-    select * from {{ ref('policies') }}
+    select * from {{ ref('dim_policy') }}
 
 ),
 

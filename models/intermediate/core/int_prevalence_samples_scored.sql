@@ -18,7 +18,7 @@ policies as (
     select
         policy_code,
         is_spam
-    from {{ ref('policies') }}
+    from {{ ref('dim_policy') }}
 
 ),
 

@@ -29,7 +29,7 @@ reports as (
 
 policies as (
 
-    select * from {{ ref('policies') }}
+    select * from {{ ref('dim_policy') }}
 
 ),
 
@@ -41,7 +41,7 @@ content as (
 
 content_types as (
 
-    select * from {{ ref('content_types') }}
+    select * from {{ ref('dim_content_type') }}
 
 ),
 

@@ -43,13 +43,13 @@ reason_codes as (
 
 policies as (
 
-    select * from {{ ref('policies') }}
+    select * from {{ ref('dim_policy') }}
 
 ),
 
 countries as (
 
-    select * from {{ ref('countries') }}
+    select * from {{ ref('dim_country') }}
 
 ),
 

@@ -19,13 +19,13 @@ policies as (
         policy_code,
         policy_area,
         is_spam
-    from {{ ref('policies') }}
+    from {{ ref('dim_policy') }}
 
 ),
 
 detectors as (
 
-    select * from {{ ref('detectors') }}
+    select * from {{ ref('dim_detector') }}
 
 ),
 

@@ -1,15 +1,11 @@
--- Production SQL rules (status enforce or shadow). Candidates are listed in
--- rpt_rule_backtest instead, so a candidate never reaches production marts.
+-- Production SQL rules: the rule registry's rules with status enforce or shadow. Candidates
+-- go to rpt_rule_backtest instead, so a candidate never reaches production marts.
 with flags as (
-    {{ union_rule_flags([
-        'rule_new_account_link_domain',
-        'rule_new_account_upload_burst',
-    ]) }}
+    {{ union_rule_flags(detection_rule_models(['enforce', 'shadow'])) }}
 ),
 
 final as (
     select * from flags
-    where status in ('enforce', 'shadow')
 )
 
 select * from final

@@ -5,7 +5,7 @@ with policies as (
     select
         policy_code,
         is_spam
-    from {{ ref('policies') }}
+    from {{ ref('dim_policy') }}
 ),
 
 catalogue as (

@@ -20,7 +20,7 @@ accounts as (
 
 content_types as (
 
-    select * from {{ ref('content_types') }}
+    select * from {{ ref('dim_content_type') }}
 
 ),
 

@@ -14,7 +14,7 @@ actions as (
 
 reports as (
 
-    select * from {{ ref('stg_platform__reports') }}
+    select * from {{ ref('int_reports_responses_joined') }}
 
 ),
 

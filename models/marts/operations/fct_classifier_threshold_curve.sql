@@ -9,7 +9,7 @@ with scores as (
         target_id,
         hit_at,
         score
-    from {{ ref('stg_platform__rule_hits') }}
+    from {{ ref('int_rule_hits_unioned') }}
     where score is not null
 ),
 
@@ -78,24 +78,15 @@ review_curve as (
     group by all
 ),
 
-policies as (
-    select
-        policy_code,
-        is_spam
-    from {{ ref('dim_policy') }}
-),
-
 samples as (
     select
         samples.sample_id,
         samples.content_id,
         samples.hour_ts,
         1.0 / samples.inclusion_prob as weight,
-        samples.label = 'violating' and coalesce(policies.is_spam, false) as is_spam
-    from {{ ref('stg_platform__prevalence_samples') }} as samples
-    left join policies
-        on samples.policy_code = policies.policy_code
-    where samples.label in ('violating', 'not_violating')
+        samples.is_spam_violating as is_spam
+    from {{ ref('int_prevalence_samples_scored') }} as samples
+    where samples.is_labelled
 ),
 
 -- the score each detector had given a sampled item by the end of the sampled hour

@@ -25,7 +25,7 @@ detector_areas as (
         detector,
         version,
         policy_area
-    from {{ ref('detectors') }}
+    from {{ ref('dim_detector') }}
 ),
 
 policy_areas as (

@@ -1,3 +1,4 @@
+{{ config(tags=detection_rule_tags()) }}
 -- Descriptions stuffed with repeated search terms ("lofi chill beats study lofi chill beats ...").
 with content as (
     select
@@ -17,9 +18,7 @@ words as (
 
 final as (
     select
-        'sql_keyword_stuffed_title' as rule_id,
-        1 as rule_version,
-        'candidate' as status,
+        {{ detection_rule_identity() }},
         'content' as target_type,
         content_id as target_id,
         created_at as flagged_at

@@ -1,12 +1,11 @@
+{{ config(tags=detection_rule_tags()) }}
 with flags as (
     {{ new_account_link_domain_flags(min_accounts=3, window_days=7, max_account_age_days=14) }}
 ),
 
 final as (
     select
-        'sql_new_account_link_domain' as rule_id,
-        1 as rule_version,
-        'shadow' as status,
+        {{ detection_rule_identity() }},
         'content' as target_type,
         content_id as target_id,
         flagged_at

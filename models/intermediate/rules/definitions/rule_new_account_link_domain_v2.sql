@@ -1,3 +1,4 @@
+{{ config(tags=detection_rule_tags()) }}
 -- Version 2 of sql_new_account_link_domain: trips on two new accounts within three days
 -- instead of three within seven. A candidate: backtested, never in production marts.
 with flags as (
@@ -6,9 +7,7 @@ with flags as (
 
 final as (
     select
-        'sql_new_account_link_domain' as rule_id,
-        2 as rule_version,
-        'candidate' as status,
+        {{ detection_rule_identity() }},
         'content' as target_type,
         content_id as target_id,
         flagged_at

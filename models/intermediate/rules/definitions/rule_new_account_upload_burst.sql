@@ -1,3 +1,4 @@
+{{ config(tags=detection_rule_tags()) }}
 -- Accounts that upload many items within a day of their first days on the platform.
 with accounts as (
     select
@@ -31,9 +32,7 @@ uploads_in_window as (
 
 final as (
     select
-        'sql_new_account_upload_burst' as rule_id,
-        1 as rule_version,
-        'shadow' as status,
+        {{ detection_rule_identity() }},
         'account' as target_type,
         owner_account_key as target_id,
         min(created_at) as flagged_at

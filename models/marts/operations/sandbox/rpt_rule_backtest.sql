@@ -1,14 +1,10 @@
-{%- set candidate_rules = [
-    'rule_new_account_link_domain_v2',
-    'rule_keyword_stuffed_title',
-] -%}
 {%- set review_precision = 'cast(detectors.violating_targets as double) / nullif(detectors.reviewed_targets, 0)' -%}
 -- Backtest of candidate SQL rules over the whole history, side by side with the
 -- production detectors (feed and SQL) they would join. Lives in schema `sandbox`:
 -- building it (`dbt build -s +rpt_rule_backtest`) never rebuilds or changes a mart.
 -- `--vars '{backtest_rule: <rule_id>}'` limits the candidates to one rule.
 with candidate_flags as (
-    {{ union_rule_flags(candidate_rules) }}
+    {{ union_rule_flags(detection_rule_models(['candidate'])) }}
 ),
 
 candidate_hits as (
