@@ -28,6 +28,8 @@ class Feed:
     key: tuple[str, ...]
     dedup: str
     freshness_lag_days: int
+    max_lateness_days: int  # days after it happened an event may still be delivered
+    contract_version: int  # version of the raw contract this declaration follows
     fields: tuple[Mapping[str, Any], ...]
 
     @property
@@ -46,12 +48,17 @@ def registry(project_file: Path = _PROJECT_FILE) -> dict[str, Feed]:
     for name, spec in declared.items():
         if spec.get("format") not in FORMATS:
             raise RuntimeError(f"{project_file}: feed {name}: format must be one of {FORMATS}")
+        for required in ("max_lateness_days", "contract_version"):
+            if not isinstance(spec.get(required), int) or spec[required] < 0:
+                raise RuntimeError(f"{project_file}: feed {name}: {required} must be a whole number")
         feeds[name] = Feed(
             name=name,
             format=spec["format"],
             key=tuple(spec["key"]),
             dedup=spec.get("dedup", "first"),
             freshness_lag_days=int(spec.get("freshness_lag_days", 1)),
+            max_lateness_days=spec["max_lateness_days"],
+            contract_version=spec["contract_version"],
             fields=tuple(spec["fields"]),
         )
     return feeds

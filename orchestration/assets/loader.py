@@ -29,6 +29,20 @@ MAX_LAG_DAYS: Mapping[str, int] = {name: feed.freshness_lag_days for name, feed 
 DEFAULT_MAX_LAG_DAYS = 1
 
 
+def _feed_metadata(table: str) -> dict[str, Any]:
+    """What the feed registry declares about a raw table, shown on its asset."""
+    feed = registry().get(table)
+    if feed is None:
+        return {}
+    return {
+        "format": feed.format,
+        "key": ", ".join(feed.key),
+        "contract_version": feed.contract_version,
+        "max_lateness_days": feed.max_lateness_days,
+        "freshness_lag_days": feed.freshness_lag_days,
+    }
+
+
 def raw_key(table: str) -> dg.AssetKey:
     return dg.AssetKey(["raw", table])
 
@@ -104,6 +118,7 @@ def _freshness_results(
                 if table == "_files"
                 else f"Raw `{table}` records as delivered (one row per record, untyped), with loader columns."
             ),
+            metadata=_feed_metadata(table),
         )
         for table in RAW_TABLES
     ],

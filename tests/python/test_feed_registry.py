@@ -93,3 +93,41 @@ def test_loader_reads_the_registry() -> None:
     # the contract's columns of the columnar feeds, as the raw contract lists them
     assert feeds["monthly_active_recipients"].columns == ("month", "country", "recipients")
     assert Path(ingest.__file__).read_text().count('"monthly_active_recipients"') == 0
+
+
+def test_every_feed_declares_its_lateness_and_contract_version(tmp_path: Path) -> None:
+    for name, feed in registry().items():
+        assert feed.max_lateness_days >= 0 and feed.contract_version >= 1, name
+    # a declaration without them is refused, naming the feed
+    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
+    del project["vars"]["platform_feeds"]["reports"]["max_lateness_days"]
+    broken = tmp_path / "dbt_project.yml"
+    broken.write_text(yaml.safe_dump(project))
+    try:
+        registry(broken)
+    except RuntimeError as exc:
+        assert "feed reports: max_lateness_days" in str(exc)
+    else:
+        raise AssertionError("a feed without max_lateness_days was accepted")
+
+
+def test_raw_assets_show_what_the_registry_declares() -> None:
+    spec = next(s for s in loader.load_landing_files.specs if s.key == loader.raw_key("impressions"))
+    feed = registry()["impressions"]
+    assert spec.metadata["contract_version"] == feed.contract_version
+    assert spec.metadata["max_lateness_days"] == feed.max_lateness_days
+    assert spec.metadata["format"] == "parquet"
+
+
+def test_dsa_completeness_waits_for_the_latest_feed() -> None:
+    """The DSA period is complete once every feed was delivered max_lateness_days past its end: the
+    compiled model carries the registry's largest value, not a number of its own."""
+    from helpers_warehouse import built_manifest_path
+
+    compiled = built_manifest_path().parent / "compiled" / "integrity" / "models" / "marts" / "dsa"
+    sql = (compiled / "dsa_report_period.sql").read_text()
+    days = max(f.max_lateness_days for f in registry().values())
+    assert f"{days} as max_lateness_days" in sql
+    assert f"coverage_end >= period_end + {days}" in sql
+    model = (PROJECT_DIR / "models" / "marts" / "dsa" / "dsa_report_period.sql").read_text()
+    assert not re.search(r"\b14\b", model), "the lateness is written in the model"

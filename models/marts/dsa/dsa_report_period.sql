@@ -70,7 +70,7 @@ final as (
         ) as has_data,
         data_as_of.first_delivery_day as coverage_start,
         data_as_of.last_delivery_day as coverage_end,
-        {{ var('max_delivery_lateness_days', 14) }} as max_lateness_days
+        {{ platform_feeds_max_lateness_days() }} as max_lateness_days
     from defaults
     cross join data_as_of
 
@@ -80,7 +80,7 @@ select
     *,
     coalesce(
         coverage_start <= period_start
-        and coverage_end >= period_end + {{ var('max_delivery_lateness_days', 14) }},
+        and coverage_end >= period_end + {{ platform_feeds_max_lateness_days() }},
         false
     ) as is_complete
 from final
