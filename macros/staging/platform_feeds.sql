@@ -25,3 +25,25 @@
     {%- endfor -%}
     {{ return(ns.days) }}
 {%- endmacro %}
+
+{#- One select per feed of the registry, unioned: `'<feed>' as feed` and `columns` from the feed's
+    base model (`from_='base'`) or its raw source table (`from_='source'`), with an optional
+    `where` and `group_by`. Reconciliation and schema drift are loops over the registry through
+    this macro, so no model writes a per-feed block of its own. -#}
+{% macro platform_feeds_union(columns, from_='base', where=none, group_by=none) -%}
+    {%- for feed in platform_feed_names() %}
+        {%- if not loop.first %}
+        union all
+        {%- endif %}
+        select
+            '{{ feed }}' as feed,
+            {{ columns | join(',\n            ') }}
+        from {{ source('platform', feed) if from_ == 'source' else ref('base_platform__' ~ feed) }}
+        {%- if where %}
+        where {{ where }}
+        {%- endif %}
+        {%- if group_by %}
+        group by {{ group_by }}
+        {%- endif %}
+    {%- endfor %}
+{%- endmacro %}

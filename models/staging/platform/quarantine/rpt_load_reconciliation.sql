@@ -6,35 +6,11 @@
 with
 
 raw_counts as (
-    {% for feed in platform_feed_names() %}
-        {%- if not loop.first %}
-
-            union all
-        {% endif %}
-        select
-            '{{ feed }}' as feed,
-            _delivered_dt,
-            count(*) as raw_records
-        from {{ source('platform', feed) }}
-        group by _delivered_dt
-    {%- endfor %}
-
+    {{ platform_feeds_union(['_delivered_dt', 'count(*) as raw_records'], from_='source', group_by='_delivered_dt') }}
 ),
 
 classified as (
-    {% for feed in platform_feed_names() %}
-        {%- if not loop.first %}
-
-            union all
-        {% endif %}
-        select
-            '{{ feed }}' as feed,
-            _delivered_dt,
-            _record_status,
-            _reason_code
-        from {{ ref('base_platform__' ~ feed) }}
-    {%- endfor %}
-
+    {{ platform_feeds_union(['_delivered_dt', '_record_status', '_reason_code']) }}
 ),
 
 status_counts as (

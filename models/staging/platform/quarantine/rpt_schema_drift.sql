@@ -4,20 +4,7 @@
 with
 
 drifted as (
-    {% for feed in platform_feed_names() %}
-        {%- if not loop.first %}
-
-            union all
-        {% endif %}
-        select
-            '{{ feed }}' as feed,
-            _delivered_dt,
-            _source_file,
-            _extra_fields
-        from {{ ref('base_platform__' ~ feed) }}
-        where _extra_fields is not null
-    {%- endfor %}
-
+    {{ platform_feeds_union(['_delivered_dt', '_source_file', '_extra_fields'], where='_extra_fields is not null') }}
 ),
 
 unnested as (
