@@ -1,0 +1,150 @@
+{#- platform_base, step 1 (incremental runs only): the batch, the raw records this run parses,
+    as CTE `batch_rows` (the raw table's columns), and the stored records whose keys must be
+    re-ranked with it (CTEs `stale` and `unseeded_policies`, read by platform_base_dedup).
+    The batch: every record of a file that is new or replaced since it was processed, or delivered
+    in the window [var window_start, var window_end); every record held back as unknown_reference;
+    every stored record that passed its checks whose policy code the seed no longer has. -#}
+{% macro platform_base_batch(base) -%}
+{%- set window_start = var('window_start', '') -%}
+{%- set window_end = var('window_end', '') -%}
+{#- The loader replaces a changed file's rows (new _loaded_at): stored records whose file and
+    load time are no longer in the ledger are stale. Their file is parsed again, their keys are
+    re-ranked, and the post-hook platform_base_delete_stale removes what is left of them. -#}
+ledger as (
+
+    select
+        path as _source_file,
+        loaded_at as _loaded_at,
+        delivered_dt as _delivered_dt
+    from {{ source('platform', '_files') }}
+    where feed = '{{ base.relation.identifier }}'
+
+),
+
+processed_files as (
+
+    select distinct
+        _source_file,
+        _loaded_at
+    from {{ this }}
+
+),
+
+{#- Files parsed whole: new or replaced since they were processed, or delivered in the window.
+    The raw scans below filter on this small set, so DuckDB skips other files' row groups. -#}
+files_to_parse as (
+
+    select ledger._source_file
+    from ledger
+    where
+        not exists (
+            select 1 from processed_files
+            where
+                processed_files._source_file = ledger._source_file
+                and processed_files._loaded_at = ledger._loaded_at
+        )
+        {%- if window_start and window_end %}
+        or (ledger._delivered_dt >= date '{{ window_start }}' and ledger._delivered_dt < date '{{ window_end }}')
+        {%- endif %}
+
+),
+
+stale as (
+
+    select
+        stored._source_file,
+        stored._line_no
+        {%- for k in base.key_out %},
+        stored."{{ k }}"
+        {%- endfor %}
+    from {{ this }} as stored
+    where not exists (
+        select 1 from ledger
+        where ledger._source_file = stored._source_file and ledger._loaded_at = stored._loaded_at
+    )
+
+),
+
+held_references as (
+
+    select
+        _source_file,
+        _line_no
+    from {{ this }}
+    where _reason_code = 'unknown_reference'
+
+),
+
+{%- if base.policy_fields %}
+
+{#- Stored records that passed their checks (clean, duplicate, superseded, or a conflicting
+    duplicate) with a policy code the seed no longer has: checked again, their keys re-ranked.
+    Disjoint from held_references (those are quarantined as unknown_reference). -#}
+unseeded_policies as (
+
+    select
+        stored._source_file,
+        stored._line_no
+        {%- for k in base.key_out %},
+        stored."{{ k }}"
+        {%- endfor %}
+    from {{ this }} as stored
+    where
+        (stored._record_status <> 'quarantined' or stored._reason_code = 'conflicting_duplicate')
+        and (
+            {%- for name in base.policy_fields %}
+            {% if not loop.first %}or {% endif %}(
+                stored."{{ name }}" is not null
+                and not exists (
+                    select 1 from {{ ref('policies') }} as policies
+                    where policies.policy_code = stored."{{ name }}"
+                )
+            )
+            {%- endfor %}
+        )
+
+),
+{%- endif %}
+
+batch_rows as (
+
+    select raw.*
+    from {{ base.relation }} as raw
+    where raw._source_file in (select files_to_parse._source_file from files_to_parse)
+
+    union all
+
+    select raw.*
+    from {{ base.relation }} as raw
+    inner join held_references
+        on
+            raw._source_file = held_references._source_file
+            and raw._line_no = held_references._line_no
+    where raw._source_file not in (select files_to_parse._source_file from files_to_parse)
+{%- if base.policy_fields %}
+
+    union all
+
+    select raw.*
+    from {{ base.relation }} as raw
+    inner join unseeded_policies
+        on
+            raw._source_file = unseeded_policies._source_file
+            and raw._line_no = unseeded_policies._line_no
+    where raw._source_file not in (select files_to_parse._source_file from files_to_parse)
+{%- endif %}
+
+),
+{%- endmacro %}
+
+
+{#- Post-hook of the base models: drop stored records of a file the loader has since replaced
+    (their load time is no longer the ledger's) that the run did not rewrite, e.g. lines a
+    re-delivered, shorter file no longer has. A no-op in a full refresh. -#}
+{% macro platform_base_delete_stale() -%}
+    delete from {{ this }} as stored
+    where not exists (
+        select 1 from {{ source('platform', '_files') }} as ledger
+        where ledger.path = stored._source_file and ledger.loaded_at = stored._loaded_at
+    )
+{%- endmacro %}

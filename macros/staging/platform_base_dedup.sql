@@ -1,0 +1,186 @@
+{#- platform_base, step 5: deduplication and classification, from `projected` to CTE
+    `classified` (every record with its `_record_status`, `_reason_code`, `_reason_detail`).
+    The candidates are the records that passed every check and, in an incremental run, the stored
+    valid records of every key the batch touches. Within a key, a repeated hash is a duplicate; a
+    different hash loses to the winning version (dedup 'first': the first delivery, a
+    conflicting_duplicate; 'latest': the last delivery, superseded; 'version': 'first' within key
+    + version_by, and an older version_by is superseded). Records that failed a check are
+    quarantined with their check's reason. -#}
+{% macro platform_base_dedup(base) -%}
+{%- set key_out = base.key_out -%}
+{%- set dedup = base.dedup -%}
+{%- set version_by = base.version_by -%}
+{%- if base.incremental -%}
+touched_keys as (
+
+    select distinct
+        {%- for k in key_out %}
+        "{{ k }}"{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from projected
+    where _row_reason is null
+
+    union
+
+    select
+        {%- for k in key_out %}
+        "{{ k }}"{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from stale
+{%- if base.policy_fields %}
+
+    union
+
+    select
+        {%- for k in key_out %}
+        "{{ k }}"{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from unseeded_policies
+{%- endif %}
+
+),
+
+{% endif -%}
+
+{#- Records that take part in deduplication: the valid records of the batch and, in an incremental
+    run, the stored valid records of every key the batch touches (keys compared as stored: a
+    person identifier key by its pseudonym). -#}
+candidates as (
+
+    select * exclude (_row_reason, _row_reason_detail)
+    from projected
+    where _row_reason is null
+{%- if base.incremental %}
+
+    union all by name
+
+    select stored.* exclude (_record_status, _reason_code, _reason_detail, _batch_id)
+    from {{ this }} as stored
+    inner join touched_keys
+        on
+            {%- for k in key_out %}
+            {% if not loop.first %}and {% endif %}stored."{{ k }}" = touched_keys."{{ k }}"
+            {%- endfor %}
+    where
+        (stored._record_status <> 'quarantined' or stored._reason_code = 'conflicting_duplicate')
+        and not exists (
+            select 1 from projected as batch
+            where batch._source_file = stored._source_file and batch._line_no = stored._line_no
+        )
+        and not exists (
+            select 1 from stale
+            where stale._source_file = stored._source_file and stale._line_no = stored._line_no
+        )
+{%- endif %}
+
+),
+
+{#- Most keys are delivered once: only keys with several records go through the window
+    functions (sorting every record would spill gigabytes at scale m); a lone record is its key's
+    first delivery and winner. -#}
+shared_keys as (
+
+    select
+        {%- for k in key_out %}
+        "{{ k }}",
+        {%- endfor %}
+        count(*) as _records
+    from candidates
+    group by all
+    having count(*) > 1
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by {% for k in key_out %}"{{ k }}", {% endfor %}_record_hash
+            order by _delivered_dt, _source_file, _line_no
+        ) as _hash_seq,
+        first_value(_record_hash) over (
+            partition by {% for k in key_out %}"{{ k }}"{% if not loop.last %}, {% endif %}{% endfor %}{% if dedup == 'version' %}, "{{ version_by }}"{% endif %}
+            order by
+                {%- if dedup == 'latest' %} _delivered_dt desc, _source_file desc, _line_no desc
+                {%- else %} _delivered_dt, _source_file, _line_no{% endif %}
+        ) as _winning_hash,
+        {%- if dedup == 'version' %}
+        max("{{ version_by }}") over (
+            partition by {% for k in key_out %}"{{ k }}"{% if not loop.last %}, {% endif %}{% endfor %}
+        ) as _latest_version,
+        {%- endif %}
+        first_value(_source_file || ':' || _line_no) over (
+            partition by {% for k in key_out %}"{{ k }}"{% if not loop.last %}, {% endif %}{% endfor %}{% if dedup == 'version' %}, "{{ version_by }}"{% endif %}
+            order by _delivered_dt, _source_file, _line_no
+        ) as _first_delivery
+    from candidates
+    where exists (
+        select 1 from shared_keys
+        where
+            {%- for k in key_out %}
+            {% if not loop.first %}and {% endif %}shared_keys."{{ k }}" is not distinct from candidates."{{ k }}"
+            {%- endfor %}
+    )
+
+    union all by name
+
+    select
+        *,
+        1 as _hash_seq,
+        _record_hash as _winning_hash,
+        {%- if dedup == 'version' %}
+        "{{ version_by }}" as _latest_version,
+        {%- endif %}
+        _source_file || ':' || _line_no as _first_delivery
+    from candidates
+    where not exists (
+        select 1 from shared_keys
+        where
+            {%- for k in key_out %}
+            {% if not loop.first %}and {% endif %}shared_keys."{{ k }}" is not distinct from candidates."{{ k }}"
+            {%- endfor %}
+    )
+
+),
+
+deduplicated as (
+
+    select
+        *,
+        case
+            when _hash_seq > 1 then 'duplicate'
+            when _record_hash <> _winning_hash
+                then '{% if dedup == "latest" %}superseded{% else %}quarantined{% endif %}'
+            {%- if dedup == 'version' %}
+            when "{{ version_by }}" < _latest_version then 'superseded'
+            {%- endif %}
+            else 'clean'
+        end as _record_status
+    from ranked
+
+),
+
+classified as (
+
+    select
+        * exclude (_row_reason, _row_reason_detail),
+        'quarantined' as _record_status,
+        _row_reason as _reason_code,
+        _row_reason_detail as _reason_detail
+    from projected
+    where _row_reason is not null
+
+    union all by name
+
+    select
+        * exclude (_hash_seq, _winning_hash, _first_delivery{% if dedup == 'version' %}, _latest_version{% endif %}),
+        case when _record_status = 'quarantined' then 'conflicting_duplicate' end as _reason_code,
+        case
+            when _record_status = 'quarantined'
+                then 'differs from the first delivery of its key: ' || _first_delivery
+        end as _reason_detail
+    from deduplicated
+
+),
+{%- endmacro %}

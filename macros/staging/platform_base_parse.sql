@@ -1,0 +1,87 @@
+{#- platform_base, step 2: parse. From the raw table (a full refresh) or `batch_rows` (an
+    incremental run) to CTE `typed`: the record's flags (`_encoding_error`, `_is_object`), its
+    unknown keys / columns (`_extra_fields`), and per field `<name>__text` (trimmed text, null when
+    absent or blank) and `<name>` (the text cast to the field's type, null when it does not cast). -#}
+{% macro platform_base_parse(base) -%}
+source as (
+
+    select
+        raw.*,
+        {%- if base.format == 'jsonl' %}
+        case when {{ is_strict_json('raw._record') }} then raw._record end as _valid_json
+        {%- else %}
+        null as _valid_json
+        {%- endif %}
+    from {% if base.incremental %}batch_rows{% else %}{{ base.relation }}{% endif %} as raw
+
+),
+
+extracted as (
+
+    select
+        _delivered_dt,
+        _source_file,
+        _line_no,
+        _loaded_at,
+{%- if base.format == 'jsonl' %}
+        coalesce(_encoding_error, false) as _encoding_error,
+        coalesce(json_type(_valid_json) = 'OBJECT', false) as _is_object,
+        json_extract_string(
+            _valid_json,
+            [{% for n in base.all_names %}'$."{{ n }}"'{% if not loop.last %}, {% endif %}{% endfor %}]
+        ) as _values,
+        case
+            when json_type(_valid_json) = 'OBJECT'
+                then list_filter(
+                    json_keys(_valid_json),
+                    lambda k: not list_contains([{% for n in base.all_names %}'{{ n }}'{% if not loop.last %}, {% endif %}{% endfor %}], k)
+                )
+        end as _extra_list
+{%- else %}
+        false as _encoding_error,
+        true as _is_object,
+        [{% for n in base.all_names %}"{{ n }}"{% if not loop.last %}, {% endif %}{% endfor %}] as _values,
+        string_split(_extra_columns, ',') as _extra_list
+{%- endif %}
+    from source
+
+),
+
+texts as (
+
+    select
+        _delivered_dt,
+        _source_file,
+        _line_no,
+        _loaded_at,
+        _encoding_error,
+        _is_object,
+        case when len(_extra_list) > 0 then list_sort(_extra_list) end as _extra_fields,
+{%- for f in base.fields %}
+        nullif(trim(_values[{{ loop.index }}]), '') as "{{ f.name }}__text"{% if not loop.last %},{% endif %}
+{%- endfor %}
+    from extracted
+
+),
+
+typed as (
+
+    select
+        *,
+{%- for f in base.fields %}
+        {% set t = '"' ~ f.name ~ '__text"' -%}
+        {%- if f.type == 'int' -%} try_cast({{ t }} as bigint)
+        {%- elif f.type == 'float' -%} try_cast({{ t }} as double)
+        {%- elif f.type == 'bool' -%} try_cast({{ t }} as boolean)
+        {%- elif f.type == 'ts' -%} {{ parse_ts_utc(t) }}
+        {%- elif f.type == 'date' -%} try_cast({{ t }} as date)
+        {%- elif f.type == 'month' -%} case when regexp_matches({{ t }}, '^\d{4}-\d{2}$') then try_cast({{ t }} || '-01' as date) end
+        {%- elif f.type == 'str_list' -%} case when json_valid({{ t }}) then try_cast(json({{ t }}) as varchar[]) end
+        {%- elif f.type == 'str_split' -%} list_filter(list_transform(string_split({{ t }}, ';'), lambda x: trim(x)), lambda x: x <> '')
+        {%- else -%} {{ t }}
+        {%- endif %} as "{{ f.name }}"{% if not loop.last %},{% endif %}
+{%- endfor %}
+    from texts
+
+),
+{%- endmacro %}
