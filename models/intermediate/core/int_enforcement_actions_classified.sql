@@ -1,7 +1,7 @@
 -- Every enforcement action with its policy, what its type does (ends exposure, DSA decision
 -- fields) and whether an appeal reversed it. Reversed means an appeal outcome `reversed` that
--- took effect: internal, or out-of-court with outcome_implemented. `partially_reversed` leaves
--- the judgement standing.
+-- took effect: internal, or out-of-court with outcome_implemented (int_appeals.is_reversed).
+-- `partially_reversed` leaves the judgement standing.
 with
 
 actions as (
@@ -12,7 +12,7 @@ actions as (
 
 appeals as (
 
-    select * from {{ ref('stg_platform__appeals') }}
+    select * from {{ ref('int_appeals') }}
 
 ),
 
@@ -34,9 +34,7 @@ reversals as (
         action_id,
         min(resolved_at) as reversed_at
     from appeals
-    where
-        outcome = 'reversed'
-        and (route = 'internal' or (route = 'out_of_court' and coalesce(outcome_implemented, false)))
+    where is_reversed
     group by action_id
 
 ),

@@ -1,10 +1,11 @@
 -- One row per appeal (internal complaint or out-of-court dispute) with the action it contests.
--- is_reversed: outcome `reversed` that took effect (internal, or out-of-court and implemented).
+-- is_reversed: outcome `reversed` that took effect (internal, or out-of-court and implemented),
+-- as int_appeals defines it.
 with
 
 appeals as (
 
-    select * from {{ ref('stg_platform__appeals') }}
+    select * from {{ ref('int_appeals') }}
 
 ),
 
@@ -21,15 +22,9 @@ final as (
         appeals.action_id,
         appeals.route,
         appeals.outcome,
-        appeals.outcome is not null as is_resolved,
-        appeals.outcome = 'reversed'
-        and (appeals.route = 'internal' or coalesce(appeals.outcome_implemented, false)) as is_reversed,
-        coalesce(
-            appeals.outcome = 'reversed'
-            and (appeals.route = 'internal' or coalesce(appeals.outcome_implemented, false))
-            and actions.target_type = 'content',
-            false
-        ) as is_item_restored,
+        appeals.is_resolved,
+        appeals.is_reversed,
+        coalesce(appeals.is_reversed and actions.target_type = 'content', false) as is_item_restored,
         appeals.outcome_implemented,
         actions.action_type,
         actions.policy_code,
@@ -39,7 +34,7 @@ final as (
         actions.decided_at::date as action_decided_date,
         appeals.filed_at,
         appeals.resolved_at,
-        {{ fixed_decimal('epoch(appeals.resolved_at - appeals.filed_at) / 3600.0') }} as hours_to_resolve
+        appeals.hours_to_resolve
     from appeals
     left join actions
         on appeals.action_id = actions.action_id

@@ -1,11 +1,11 @@
 -- Unwanted impressions by day, surface and country, beside all impressions of the cell. The
 -- unwanted rows come from int_unwanted_impressions_hourly (judged-spam items inside their
--- exposure window); the totals are one aggregation of the impressions table.
+-- exposure window); the totals sum the daily impressions of every item (int_impressions_daily).
 with
 
 impressions as (
 
-    select * from {{ ref('stg_platform__impressions') }}
+    select * from {{ ref('int_impressions_daily') }}
 
 ),
 

@@ -3,7 +3,8 @@
 -- recipient can be active in two member states, so the EU total is not their sum: it is the
 -- feed's de-duplicated `EU` figure, averaged over the same months; without one for every month
 -- the total is left blank and the context says why. The average is over the months of the
--- period the feed has, rounded to an integer; the context says which months.
+-- period the feed has, rounded to an integer; the context says which months. The monthly figures
+-- come from int_dsa_active_recipients_monthly; every EU member state has a row (dim_country).
 
 with
 
@@ -19,35 +20,35 @@ countries as (
 
 ),
 
+recipients as (
+
+    select recipients.*
+    from {{ ref('int_dsa_active_recipients_monthly') }} as recipients
+    cross join period
+    where
+        recipients.month >= date_trunc('month', period.period_start)
+        and recipients.month <= period.period_end
+
+),
+
 monthly as (
 
     select
-        recipients.month,
-        countries.eurostat_code as member_state,
-        sum(recipients.recipients) as recipients
-    from {{ ref('stg_platform__monthly_active_recipients') }} as recipients
-    cross join period
-    inner join countries
-        on recipients.country = countries.country_code
-    where
-        countries.is_eu
-        and recipients.month >= date_trunc('month', period.period_start)
-        and recipients.month <= period.period_end
-    group by recipients.month, countries.eurostat_code
+        month,
+        member_state,
+        recipients
+    from recipients
+    where not is_eu_total
 
 ),
 
 eu_totals as (
 
     select
-        recipients.month,
-        recipients.recipients
-    from {{ ref('stg_platform__monthly_active_recipients') }} as recipients
-    cross join period
-    where
-        recipients.country = 'EU'
-        and recipients.month >= date_trunc('month', period.period_start)
-        and recipients.month <= period.period_end
+        month,
+        recipients
+    from recipients
+    where is_eu_total
 
 ),
 

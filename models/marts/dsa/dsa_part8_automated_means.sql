@@ -17,19 +17,14 @@
 -- the decision the SLA rule assigns to the notice was automated and no person decided on it
 -- (int_reports_responses_joined.is_solely_automated_decision), not an action that happens to be
 -- automated. Their accuracy, precision and recall come from QA
--- audits of automated review decisions on notices (gold answer vs automated decision).
+-- audits of automated review decisions on notices (int_review_audits: gold answer vs automated
+-- decision).
 
 with
 
 period as (
 
     select * from {{ ref('dsa_report_period') }}
-
-),
-
-policies as (
-
-    select * from {{ ref('dim_policy') }}
 
 ),
 
@@ -41,7 +36,7 @@ content as (
 
 eu_languages as (
 
-    select language_code from {{ ref('eu_languages') }}
+    select language_code from {{ ref('dim_language') }}
 
 ),
 
@@ -92,6 +87,8 @@ measure_counts as (
 
 ),
 
+-- labelled samples of the period (int_prevalence_samples_scored); positive = violating under a spam
+-- policy (the estimator's y); weight = 1 / inclusion_prob as a double, as Part 8 sums it
 samples as (
 
     select
@@ -101,15 +98,13 @@ samples as (
         lower(content.language) as language_code,
         samples.hour_ts,
         1.0 / samples.inclusion_prob as weight,
-        samples.label = 'violating' and coalesce(policies.is_spam, false) as is_positive
-    from {{ ref('stg_platform__prevalence_samples') }} as samples
+        samples.is_spam_violating as is_positive
+    from {{ ref('int_prevalence_samples_scored') }} as samples
     cross join period
     left join content
         on samples.content_id = content.content_id
-    left join policies
-        on samples.policy_code = policies.policy_code
     where
-        samples.label in ('violating', 'not_violating')
+        samples.is_labelled
         and samples.hour_ts >= period.period_start
         and samples.hour_ts < period.period_end + 1
 
@@ -287,33 +282,21 @@ notice_counts as (
 
 ),
 
-automated_notice_reviews as (
-
-    select
-        reviews.review_id,
-        reviews.decision,
-        notices.is_trusted_flagger
-    from {{ ref('stg_platform__review_events') }} as reviews
-    inner join notices
-        on reviews.source_ref = notices.report_id
-    where
-        reviews.event_type = 'decided'
-        and reviews.source_type = 'report'
-        and reviews.automated
-        and reviews.decision in ('violating', 'not_violating')
-
-),
-
+-- every QA audit of an automated review decision on a notice of the period
 audited as (
 
     select
-        automated_notice_reviews.is_trusted_flagger,
-        automated_notice_reviews.decision = 'violating' as said_violating,
+        notices.is_trusted_flagger,
+        audits.decision = 'violating' as said_violating,
         audits.gold_decision = 'violating' as is_violating
-    from automated_notice_reviews
-    inner join {{ ref('stg_platform__qa_audits') }} as audits
-        on automated_notice_reviews.review_id = audits.review_id
-    where audits.gold_decision in ('violating', 'not_violating')
+    from {{ ref('int_review_audits') }} as audits
+    inner join notices
+        on audits.source_ref = notices.report_id
+    where
+        audits.source_type = 'report'
+        and audits.is_automated
+        and audits.decision in ('violating', 'not_violating')
+        and audits.gold_decision in ('violating', 'not_violating')
 
 ),
 

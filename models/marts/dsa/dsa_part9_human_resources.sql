@@ -1,9 +1,10 @@
 -- Annex I Part 9 (very large online platforms): people moderating content during the reporting
--- period, from the moderator roster: everyone active on any day of the period. Internal =
--- employed by the provider, external = contracted through a vendor. Per official EU language:
--- moderators listing it (a moderator with three languages counts in each, once in the total).
--- The roster carries neither full-time equivalents nor CEFR levels: figures are headcounts, and
--- a listed language is taken as sufficient expertise (the context says so).
+-- period, from the moderator roster (dim_moderator): everyone active on any day of the period.
+-- Internal = employed by the provider, external = contracted through a vendor. Per official EU
+-- language (dim_language): moderators listing it (a moderator with three languages counts in
+-- each, once in the total). The roster carries neither full-time equivalents nor CEFR levels:
+-- figures are headcounts, and a listed language is taken as sufficient expertise (the context
+-- says so).
 
 with
 
@@ -16,7 +17,7 @@ period as (
 moderators as (
 
     select moderators.*
-    from {{ ref('stg_platform__moderators') }} as moderators
+    from {{ ref('dim_moderator') }} as moderators
     cross join period
     where
         moderators.active_from <= period.period_end
@@ -26,7 +27,7 @@ moderators as (
 
 eu_languages as (
 
-    select language_code from {{ ref('eu_languages') }}
+    select language_code from {{ ref('dim_language') }}
 
 ),
 

@@ -29,7 +29,7 @@ item_impressions as (
     select
         content_id,
         sum(impressions) as impressions
-    from {{ ref('stg_platform__impressions') }}
+    from {{ ref('int_impressions_daily') }}
     where content_id in (select cluster_items.content_id from cluster_items)
     group by content_id
 ),
