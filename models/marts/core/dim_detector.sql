@@ -11,7 +11,7 @@ platform_detectors as (
         status,
         policy_area,
         has_score,
-        operating_threshold,
+        {{ fixed_decimal('operating_threshold') }} as operating_threshold,
         description,
         'platform' as implemented_by,
         cast(null as varchar) as rule_model
@@ -29,7 +29,7 @@ warehouse_rules as (
             '{{ detection_rule(model_name)["status"] }}' as status,
             '{{ rule["policy_area"] }}' as policy_area,
             {{ 'true' if threshold is not none else 'false' }} as has_score,
-            cast({{ threshold if threshold is not none else 'null' }} as double) as operating_threshold,
+            {{ fixed_decimal(threshold if threshold is not none else 'null') }} as operating_threshold,
             '{{ rule["description"] | replace("'", "''") }}' as description,
             'warehouse' as implemented_by,
             '{{ model_name }}' as rule_model
