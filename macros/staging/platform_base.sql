@@ -125,24 +125,26 @@ select * from final
     `policies`, every code of the policies seed. These reference helpers stay in this file: it is
     the one macro file allowed to name feeds (tests/python/test_feed_registry.py). -#}
 {% macro platform_ref_ids(kind) -%}
-    {%- if kind == 'accounts' -%}
-    select distinct account_key as id from {{ ref('base_platform__accounts') }} where account_key is not null
-    {%- elif kind == 'content' -%}
-    select distinct content_id as id from {{ ref('base_platform__content') }} where content_id is not null
-    {%- elif kind == 'reports' -%}
-    select distinct report_id as id from {{ ref('base_platform__reports') }} where report_id is not null
-    {%- elif kind == 'reviews' -%}
-    select distinct review_id as id from {{ ref('base_platform__review_events') }} where review_id is not null
-    {%- elif kind == 'actions' -%}
-    select distinct action_id as id from {{ ref('base_platform__enforcement_actions') }} where action_id is not null
+    {#- kind -> (base model of the referenced feed, its id column) -#}
+    {%- set id_of = {
+        'accounts': ('base_platform__accounts', 'account_key'),
+        'content': ('base_platform__content', 'content_id'),
+        'reports': ('base_platform__reports', 'report_id'),
+        'reviews': ('base_platform__review_events', 'review_id'),
+        'actions': ('base_platform__enforcement_actions', 'action_id'),
+    } -%}
+    {%- if kind in id_of -%}
+    select distinct {{ id_of[kind][1] }} as id from {{ ref(id_of[kind][0]) }} where {{ id_of[kind][1] }} is not null
     {%- elif kind == 'policies' -%}
     select distinct policy_code as id from {{ ref('policies') }} where policy_code is not null
     {%- elif kind == 'target' -%}
-    select distinct 'account' as target_type, account_key as id
-    from {{ ref('base_platform__accounts') }} where account_key is not null
+    {%- for target_type in ['accounts', 'content'] %}
+    {%- if not loop.first %}
     union all
-    select distinct 'content' as target_type, content_id as id
-    from {{ ref('base_platform__content') }} where content_id is not null
+    {%- endif %}
+    select distinct '{{ "account" if target_type == "accounts" else "content" }}' as target_type, {{ id_of[target_type][1] }} as id
+    from {{ ref(id_of[target_type][0]) }} where {{ id_of[target_type][1] }} is not null
+    {%- endfor %}
     {%- else -%}
     {{ exceptions.raise_compiler_error("unknown reference kind " ~ kind) }}
     {%- endif -%}

@@ -112,27 +112,19 @@ batch_rows as (
     from {{ base.relation }} as raw
     where raw._source_file in (select files_to_parse._source_file from files_to_parse)
 
-    union all
-
-    select raw.*
-    from {{ base.relation }} as raw
-    inner join held_references
-        on
-            raw._source_file = held_references._source_file
-            and raw._line_no = held_references._line_no
-    where raw._source_file not in (select files_to_parse._source_file from files_to_parse)
-{%- if base.policy_fields %}
+    {#- records held back (unknown_reference) or whose policy code left the seed, from older files -#}
+    {%- for recheck in ['held_references'] + (['unseeded_policies'] if base.policy_fields else []) %}
 
     union all
 
     select raw.*
     from {{ base.relation }} as raw
-    inner join unseeded_policies
+    inner join {{ recheck }}
         on
-            raw._source_file = unseeded_policies._source_file
-            and raw._line_no = unseeded_policies._line_no
+            raw._source_file = {{ recheck }}._source_file
+            and raw._line_no = {{ recheck }}._line_no
     where raw._source_file not in (select files_to_parse._source_file from files_to_parse)
-{%- endif %}
+    {%- endfor %}
 
 ),
 {%- endmacro %}
