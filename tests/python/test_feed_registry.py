@@ -131,3 +131,15 @@ def test_dsa_completeness_waits_for_the_latest_feed() -> None:
     assert f"coverage_end >= period_end + {days}" in sql
     model = (PROJECT_DIR / "models" / "marts" / "dsa" / "dsa_report_period.sql").read_text()
     assert not re.search(r"\b14\b", model), "the lateness is written in the model"
+
+
+def test_dbt_source_freshness_follows_the_registry() -> None:
+    """`dbt source freshness` warns after the same lag as the Dagster freshness checks."""
+    import json
+
+    from helpers_warehouse import built_manifest_path
+
+    sources = json.loads(built_manifest_path().read_text())["sources"]
+    for name, feed in registry().items():
+        fresh = sources[f"source.integrity.platform.{name}"]["freshness"]
+        assert fresh["warn_after"] == {"count": feed.freshness_lag_days, "period": "day"}, name
