@@ -154,3 +154,51 @@ def test_delivery_sensor_starts_one_run_per_new_range_and_moves_its_cursor(tmp_p
     assert [r.partition_key for r in new_day.run_requests] == ["2026-10-31"]
     assert new_day.cursor == "2026-10-31"
     assert landed_days(landing) == ["2026-10-29", "2026-10-30", "2026-10-31"]
+
+
+def _published_reconciliation(data_dir: Path, days: list[str]) -> None:
+    """A published copy whose load reconciliation lists `days` (what a successful run leaves)."""
+    import duckdb
+
+    (data_dir / "published").mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(data_dir / "published" / "warehouse.duckdb"))
+    try:
+        con.execute("create schema quarantine")
+        con.execute("create table quarantine.rpt_load_reconciliation (feed varchar, delivered_dt date, files bigint)")
+        for day in days:
+            con.execute("insert into quarantine.rpt_load_reconciliation values ('reports', ?, 1)", [day])
+    finally:
+        con.close()
+
+
+def test_delivery_sensor_skips_the_days_the_warehouse_has_processed(tmp_path, monkeypatch):
+    """A fresh sensor (no cursor) after a run that processed 29 and 30 October asks only for the 31st;
+    with every landed day processed it asks for nothing."""
+    monkeypatch.setenv("INTEGRITY_DATA_DIR", str(tmp_path))
+    sensor = REPO.get_sensor_def("new_delivery_day")
+    for day in ("2026-10-29", "2026-10-30", "2026-10-31"):
+        _deliver(tmp_path / "landing", "reports", day)
+    _published_reconciliation(tmp_path, ["2026-10-29", "2026-10-30"])
+    tick = sensor.evaluate_tick(dg.build_sensor_context(repository_def=REPO))
+    assert [r.partition_key for r in tick.run_requests] == ["2026-10-31"]
+    assert tick.cursor == "2026-10-31"
+
+    (tmp_path / "published" / "warehouse.duckdb").unlink()
+    _published_reconciliation(tmp_path, ["2026-10-29", "2026-10-30", "2026-10-31"])
+    done = sensor.evaluate_tick(dg.build_sensor_context(repository_def=REPO))
+    assert not done.run_requests
+    assert "processed" in (done.skip_message or "")
+
+
+def test_opening_the_ui_after_a_full_run_queues_nothing(xs_data_dir, tmp_path, monkeypatch):
+    """The real case: publish the xs build (every landed day processed) and start the sensor afresh."""
+    from orchestration.paths import data_paths
+    from orchestration.publish import publish
+
+    (tmp_path / "landing").symlink_to(xs_data_dir / "landing")
+    (tmp_path / "warehouse.duckdb").symlink_to(xs_data_dir / "warehouse.duckdb")
+    monkeypatch.setenv("INTEGRITY_DATA_DIR", str(tmp_path))
+    publish(data_paths())
+    assert landed_days(tmp_path / "landing"), "the xs landing zone has delivery days"
+    tick = REPO.get_sensor_def("new_delivery_day").evaluate_tick(dg.build_sensor_context(repository_def=REPO))
+    assert not tick.run_requests, [r.run_key for r in tick.run_requests]
