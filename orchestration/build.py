@@ -1,8 +1,9 @@
 """`integrity build`: load new landing files, then `dbt build` (models + tests), without Dagster.
 
 The loader finishes and closes its DuckDB connection before dbt starts: DuckDB allows one writing
-process. `dbt parse` runs first so `target/manifest.json` exists for Dagster and the analyses even
-when the build itself fails.
+process. dbt runs through the project's one dbt entry point (`orchestration.dbt.run_dbt`, dagster-dbt's
+DbtCliResource), which writes target/manifest.json as it parses; when dbt fails, its own messages
+(the failing model or test and the database error) end the command.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from orchestration.dbt import run_dbt
+from orchestration.dbt import dbt_target_path, run_dbt
 from orchestration.ingest import ingest
 from orchestration.paths import DataPaths, data_paths
 
@@ -24,7 +25,8 @@ def build(
     skip_ingest: bool = False,
     quiet: bool = False,
 ) -> None:
-    """Ingest, then `dbt parse` and `dbt build`; raise UserError when dbt fails (a test at error severity)."""
+    """Ingest, then `dbt build`; raise UserError with dbt's messages when dbt fails (a model, or a
+    test at error severity)."""
     paths = paths or data_paths()
     if not skip_ingest:
         started = time.monotonic()
@@ -33,7 +35,6 @@ def build(
             print(f"integrity ingest: {result.summary()} in {time.monotonic() - started:.1f}s")
             for rel, reason in result.unreadable_files:
                 print(f"  unreadable: {rel} ({reason})")
-    run_dbt(["parse", "--quiet"], paths, capture=quiet)
     args = ["build"]
     if select:
         args += ["--select", *select]
@@ -41,7 +42,7 @@ def build(
         args += ["--exclude", *exclude]
     if full_refresh:
         args.append("--full-refresh")
-    run_dbt(args, paths, capture=quiet)
+    run_dbt(args, paths, capture=quiet, target_path=dbt_target_path())
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

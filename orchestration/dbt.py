@@ -1,18 +1,57 @@
-"""Run dbt from Python with the project's directories and the data dir in the environment."""
+"""The one way this project runs dbt: dagster-dbt's `DbtProject` and `DbtCliResource`.
+
+Inside Dagster the dbt assets call `dbt.cli(..., context=context)`; outside it (`integrity build`,
+`integrity analyze`, the tests) `run_dbt` calls the same resource without a context. Either way
+dbt's structured log is read event by event, so when dbt fails the user is told what dbt said
+(the failing model or test and its database error), not "see the log".
+
+The manifest is prepared explicitly (`prepare`, which `make install`, `integrity run`, `build`
+and `ui` call; `dagster-dbt project prepare-and-package --file orchestration/dbt_project.py` does
+the same for a deployment); loading the Dagster definitions never runs dbt.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+import re
 import shutil
-import subprocess
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from dagster_dbt import DbtCliResource, DbtProject
 
 from orchestration.errors import UserError
 from orchestration.paths import PROJECT_DIR, DataPaths, data_paths
 
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# dbt's messages a user needs when a command fails: at most this many lines of them.
+ERROR_LINES = 40
+
+
+def dbt_project_dir() -> Path:
+    """The dbt project: INTEGRITY_DBT_PROJECT_DIR (e.g. a packaged copy), else this repository."""
+    given = os.environ.get("INTEGRITY_DBT_PROJECT_DIR")
+    return Path(given).expanduser().resolve() if given else PROJECT_DIR
+
+
+def dbt_target_path() -> Path:
+    """Where dbt writes manifest.json and run artifacts: DBT_TARGET_PATH, else <project>/target."""
+    given = os.environ.get("DBT_TARGET_PATH")
+    return Path(given).expanduser().resolve() if given else dbt_project_dir() / "target"
+
+
+def dbt_project() -> DbtProject:
+    """The project as dagster-dbt sees it (profiles.yml beside dbt_project.yml)."""
+    project_dir = dbt_project_dir()
+    return DbtProject(project_dir=project_dir, target_path=dbt_target_path(), profiles_dir=project_dir)
+
 
 def dbt_executable() -> str:
+    """dbt of this virtualenv (beside the running Python), else the one on PATH."""
     candidate = Path(sys.executable).with_name("dbt")
     if candidate.exists():
         return str(candidate)
@@ -22,14 +61,56 @@ def dbt_executable() -> str:
     return found
 
 
-def dbt_env(paths: DataPaths | None = None) -> dict[str, str]:
-    paths = paths or data_paths()
-    env = dict(os.environ)
-    env["INTEGRITY_DATA_DIR"] = str(paths.root)
-    env.setdefault("DBT_PROFILES_DIR", str(PROJECT_DIR))
-    env.setdefault("DBT_PROJECT_DIR", str(PROJECT_DIR))
-    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    return env
+def dbt_resource(project: DbtProject | None = None) -> DbtCliResource:
+    return DbtCliResource(
+        project_dir=project or dbt_project(),
+        profiles_dir=str(dbt_project_dir()),
+        dbt_executable=dbt_executable(),
+    )
+
+
+@contextlib.contextmanager
+def data_dir_env(paths: DataPaths) -> Iterator[None]:
+    """INTEGRITY_DATA_DIR for the dbt process (profiles.yml reads it), restored afterwards."""
+    before = os.environ.get("INTEGRITY_DATA_DIR")
+    os.environ["INTEGRITY_DATA_DIR"] = str(paths.root)
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("INTEGRITY_DATA_DIR", None)
+        else:
+            os.environ["INTEGRITY_DATA_DIR"] = before
+
+
+@dataclass
+class DbtRun:
+    """What one dbt command did: its exit code, its log lines, and the lines dbt logged as errors."""
+
+    args: list[str]
+    returncode: int
+    stdout: str
+    errors: list[str] = field(default_factory=list)
+    target_path: Path | None = None
+
+    @property
+    def success(self) -> bool:
+        return self.returncode == 0 and not self.errors
+
+    def error_message(self) -> str:
+        """`dbt <command>` failed, followed by what dbt said (its error lines, else the last lines)."""
+        said = self.errors or self.stdout.splitlines()[-ERROR_LINES:]
+        lines: list[str] = []
+        for text in said:
+            for line in _without_tracebacks(ANSI.sub("", str(text))):
+                if line not in lines:
+                    lines.append(line)
+        if len(lines) > ERROR_LINES:
+            lines = [*lines[:ERROR_LINES], f"... ({len(lines) - ERROR_LINES} more lines in the dbt log)"]
+        where = f" (dbt log: {self.target_path / 'dbt.log'})" if self.target_path else ""
+        head = f"`dbt {' '.join(self.args[:1])}` failed (exit {self.returncode}){where}"
+        return head + ("\n" + "\n".join(f"  {line}" for line in lines) if lines else "")
 
 
 def run_dbt(
@@ -38,20 +119,75 @@ def run_dbt(
     *,
     check: bool = True,
     capture: bool = False,
-) -> subprocess.CompletedProcess[str]:
-    """Run `dbt <args>` in the project directory; raise UserError on failure when check is set."""
-    cmd = [dbt_executable(), *args]
-    proc = subprocess.run(
-        cmd,
-        cwd=PROJECT_DIR,
-        env=dbt_env(paths),
-        text=True,
-        capture_output=capture,
-        check=False,
-    )
-    if check and proc.returncode != 0:
-        tail = ""
-        if capture:
-            tail = "\n" + "\n".join((proc.stdout or "").splitlines()[-30:])
-        raise UserError(f"`dbt {' '.join(args)}` failed (exit {proc.returncode}){tail}")
-    return proc
+    target_path: Path | None = None,
+) -> DbtRun:
+    """Run `dbt <args>` for the data dir through DbtCliResource; raise UserError with dbt's own
+    messages when it fails and `check` is set. `capture` keeps dbt's lines off stdout."""
+    paths = paths or data_paths()
+    paths.root.mkdir(parents=True, exist_ok=True)
+    target = target_path or _target_path_in(args) or dbt_target_path()
+    out = io.StringIO()
+    errors: list[str] = []
+    with data_dir_env(paths):
+        invocation = dbt_resource().cli(args, raise_on_error=False, target_path=target)
+        sink = out if capture else _Tee(out)
+        with contextlib.redirect_stdout(sink):  # dagster-dbt echoes each dbt line to stdout
+            for event in invocation.stream_raw_events():
+                info = event.raw_event.get("info") or {}
+                if info.get("level") == "error":
+                    errors.append(str(info.get("msg") or ""))
+        returncode = invocation.process.wait()
+    result = DbtRun(list(args), returncode, out.getvalue(), errors, target)
+    if check and not result.success:
+        raise UserError(result.error_message())
+    return result
+
+
+def _without_tracebacks(text: str) -> list[str]:
+    """dbt's message lines; of a Python traceback inside one, only the exception it ends with."""
+    out: list[str] = []
+    in_traceback = False
+    for line in text.splitlines():
+        if line.startswith("Traceback (most recent call last)"):
+            in_traceback = True
+            continue
+        if in_traceback:
+            if line and not line[0].isspace() and not line.startswith("During handling"):
+                in_traceback = False
+                out.append(line.strip())
+            continue
+        if line.strip() and not line.startswith("During handling"):
+            out.append(line.rstrip())
+    return out
+
+
+def _target_path_in(args: list[str]) -> Path | None:
+    if "--target-path" in args:
+        i = args.index("--target-path")
+        if i + 1 < len(args):
+            return Path(args[i + 1])
+    return None
+
+
+class _Tee(io.TextIOBase):
+    def __init__(self, keep: io.StringIO) -> None:
+        self.keep = keep
+        self.real = sys.__stdout__
+
+    def write(self, text: str) -> int:
+        self.keep.write(text)
+        self.real.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        self.real.flush()
+
+
+def prepare(project: DbtProject | None = None, paths: DataPaths | None = None) -> DbtProject:
+    """Write the project's manifest.json (`dbt parse`), as `prepare-and-package` would; the one
+    place the manifest is made. A broken project ends in dbt's own message."""
+    project = project or dbt_project()
+    run_dbt(["parse", "--quiet"], paths, capture=True, target_path=project.target_path)
+    if not project.manifest_path.exists():
+        raise UserError(f"dbt parse wrote no manifest at {project.manifest_path}")
+    return project

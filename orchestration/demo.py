@@ -106,6 +106,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"[demo] simulated in {seconds:.1f}s into {paths.landing}", flush=True)
     else:
         print(f"[demo] using the deliveries already in {paths.landing}", flush=True)
+    from orchestration.dbt import prepare
+
+    print("[demo] preparing the dbt project (dbt parse: the manifest the Dagster definitions load)", flush=True)
+    prepare(paths=paths)
     print(
         "[demo] running the main job through Dagster (load, dbt build + tests, publish, exports)", flush=True
     )

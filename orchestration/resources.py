@@ -14,31 +14,13 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import dagster as dg
 import duckdb
-from dagster_dbt import DbtCliResource, DbtProject
 
+from orchestration.dbt import dbt_project, dbt_project_dir, dbt_resource, dbt_target_path  # noqa: F401 (re-exported)
 from orchestration.errors import UserError
-from orchestration.paths import PROJECT_DIR, DataPaths, data_paths
-
-
-def dbt_target_path() -> Path:
-    """Where dbt writes manifest.json and run artifacts: DBT_TARGET_PATH, else <project>/target."""
-    given = os.environ.get("DBT_TARGET_PATH")
-    return Path(given).expanduser().resolve() if given else dbt_project_dir() / "target"
-
-
-def dbt_project_dir() -> Path:
-    """The dbt project: INTEGRITY_DBT_PROJECT_DIR (e.g. a packaged copy), else this repository."""
-    given = os.environ.get("INTEGRITY_DBT_PROJECT_DIR")
-    return Path(given).expanduser().resolve() if given else PROJECT_DIR
-
-
-def dbt_project() -> DbtProject:
-    project_dir = dbt_project_dir()
-    return DbtProject(project_dir=project_dir, target_path=dbt_target_path(), profiles_dir=project_dir)
+from orchestration.paths import DataPaths, data_paths
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -99,15 +81,5 @@ class WarehouseResource(dg.ConfigurableResource):
             con.close()
 
 
-def dbt_cli(project: DbtProject | None = None) -> DbtCliResource:
-    from orchestration.dbt import dbt_executable
-
-    return DbtCliResource(
-        project_dir=project or dbt_project(),
-        profiles_dir=str(dbt_project_dir()),
-        dbt_executable=dbt_executable(),
-    )
-
-
 def build_resources() -> dict[str, object]:
-    return {"warehouse": WarehouseResource(), "dbt": dbt_cli()}
+    return {"warehouse": WarehouseResource(), "dbt": dbt_resource()}

@@ -46,6 +46,8 @@ class RunOutcome:
     failures: list[str] = field(default_factory=list)
     failed_checks: list[str] = field(default_factory=list)
     materialized: int = 0
+    # rows of each table dbt built (dagster-dbt's fetch_row_counts), by asset key
+    row_counts: dict[str, int] = field(default_factory=dict)
 
 
 def dagster_home(paths: DataPaths) -> Path:
@@ -160,32 +162,72 @@ def materialize_range(
     persistent: bool = True,
 ) -> RunOutcome:
     """Run a job of the Definitions in this process over delivery days start..end (one run)."""
+    from orchestration.assets.partitions import partition_range_tags
+
     os.environ["INTEGRITY_DATA_DIR"] = str(paths.root)
     start, end = resolve_range(paths, start, end, full_refresh)
+    outcome, _ = run_job(
+        paths,
+        job_name or MAIN_JOB_NAME,
+        run_config(full_refresh, log_level),
+        tags=partition_range_tags(start, end),
+        persistent=persistent,
+    )
+    outcome.start, outcome.end = start, end
+    return outcome
+
+
+MAIN_JOB_NAME = "integrity_main"
+
+
+def run_job(
+    paths: DataPaths,
+    job_name: str,
+    config: dict,
+    *,
+    tags: dict[str, str] | None = None,
+    persistent: bool = True,
+    asset_selection: list | None = None,
+):
+    """Execute one job of the Definitions in this process for the data dir: (outcome, result).
+
+    Recorded in DAGSTER_HOME (default <data>/dagster) unless `persistent` is off, so runs started
+    from the command line show in `integrity ui` like scheduled ones.
+    """
     import dagster as dg
 
-    from orchestration.assets.partitions import partition_range_tags
-    from orchestration.definitions import MAIN_JOB, defs
+    from orchestration.definitions import defs
 
-    job = defs.resolve_job_def(job_name or MAIN_JOB)
+    try:
+        job = defs.resolve_job_def(job_name)
+    except dg.DagsterInvariantViolationError:
+        names = sorted(j.name for j in defs.resolve_all_job_defs() if not j.name.startswith("__"))
+        raise UserError(f"no job {job_name!r}; jobs: {', '.join(names)}") from None
+    before = os.environ.get("INTEGRITY_DATA_DIR")
+    os.environ["INTEGRITY_DATA_DIR"] = str(paths.root)
     if persistent:
         os.environ["DAGSTER_HOME"] = str(dagster_home(paths))
         instance = dg.DagsterInstance.get()
     else:
         instance = dg.DagsterInstance.ephemeral()
     began = time.monotonic()
-    with instance:
-        result = job.execute_in_process(
-            run_config=run_config(full_refresh, log_level),
-            instance=instance,
-            tags={**partition_range_tags(start, end), "integrity/trigger": "cli"},
-            raise_on_error=False,
-        )
+    try:
+        with instance:
+            result = job.execute_in_process(
+                run_config=config,
+                instance=instance,
+                tags={**(tags or {}), "integrity/trigger": "cli"},
+                raise_on_error=False,
+                asset_selection=asset_selection,
+            )
+    finally:
+        if before is not None:
+            os.environ["INTEGRITY_DATA_DIR"] = before
     outcome = RunOutcome(
         success=result.success,
         run_id=result.run_id,
-        start=start,
-        end=end,
+        start=None,
+        end=None,
         seconds=round(time.monotonic() - began, 2),
     )
     materialized: set = set()
@@ -199,9 +241,12 @@ def materialize_range(
             ):
                 error = error.cause
             message = error.message.strip() if error else "failed"
-            outcome.failures.append(f"{event.step_key}: {message.splitlines()[0] if message else ''}")
+            outcome.failures.append(f"{event.step_key}: {message or 'failed'}")
         elif event.event_type_value == "ASSET_MATERIALIZATION" and event.asset_key is not None:
             materialized.add(event.asset_key)
+            rows = event.asset_materialization.metadata.get("dagster/row_count")
+            if rows is not None:
+                outcome.row_counts[event.asset_key.to_user_string()] = int(getattr(rows, "value", rows))
         elif event.event_type_value == "ASSET_CHECK_EVALUATION":
             data = event.event_specific_data
             evaluation = getattr(data, "asset_check_evaluation", data)
@@ -211,7 +256,7 @@ def materialize_range(
                     f" ({getattr(evaluation.severity, 'value', evaluation.severity)})"
                 )
     outcome.materialized = len(materialized)
-    return outcome
+    return outcome, result
 
 
 def execute_with_cli(paths: DataPaths, start: str, end: str, full_refresh: bool) -> int:
@@ -244,8 +289,11 @@ def print_outcome(outcome: RunOutcome, paths: DataPaths) -> None:
         f"\nintegrity run {status}: delivery days {outcome.start}..{outcome.end}, "
         f"{outcome.materialized} assets materialized in {outcome.seconds:.1f}s (run {outcome.run_id[:8]})"
     )
-    for failure in outcome.failures:
-        print(f"  failed step  {failure}")
+    for failure in outcome.failures:  # the whole message: dbt's own words on what failed
+        first, *rest = failure.splitlines()
+        print(f"  failed step  {first}")
+        for line in rest:
+            print(f"               {line}")
     for check in outcome.failed_checks:
         print(f"  failed check {check}")
     if outcome.success:
@@ -268,9 +316,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from orchestration.dbt import prepare
+
     paths = data_paths()
     start = _check_day(args.start, "--start")
     end = _check_day(args.end, "--end")
+    prepare(paths=paths)  # the manifest the definitions load: never made at import
     if args.via_cli:
         return execute_with_cli(paths, *resolve_range(paths, start, end, args.full_refresh), args.full_refresh)
     outcome = materialize_range(

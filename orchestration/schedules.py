@@ -4,6 +4,8 @@
 * `hourly_sla_monitor` (every hour, on the hour): only the SLA path (the loader, the models
   upstream of marts.fct_report_sla, then the alert asset) for today's delivery day, so a breach
   of a P0/P1 escalation or an authority order is alerted within the hour.
+* `source_freshness_every_6h` (00:30, 06:30, 12:30, 18:30 UTC): dbt source freshness of every
+  feed against the clock (orchestration/assets/freshness.py); builds nothing.
 """
 
 from datetime import timedelta
@@ -47,3 +49,21 @@ def build_sla_schedule(job: Any) -> dg.ScheduleDefinition:
         )
 
     return hourly_sla_monitor
+
+
+def build_freshness_schedule(job: Any) -> dg.ScheduleDefinition:
+    @dg.schedule(
+        name="source_freshness_every_6h",
+        job=job,
+        cron_schedule="30 */6 * * *",
+        execution_timezone="UTC",
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+        description="Every 6 hours: dbt source freshness of every feed (warns when exports stop).",
+    )
+    def source_freshness_every_6h(context: ScheduleEvaluationContext) -> dg.RunRequest:
+        return dg.RunRequest(
+            run_key=f"freshness-{context.scheduled_execution_time:%Y-%m-%dT%H}",
+            tags={"integrity/trigger": "source_freshness"},
+        )
+
+    return source_freshness_every_6h

@@ -28,7 +28,7 @@ def command(host: str, port: int) -> list[str]:
 
 def environment(home: Path, data_root: Path) -> dict[str, str]:
     env = dict(os.environ, DAGSTER_HOME=str(home), INTEGRITY_DATA_DIR=str(data_root))
-    # dagster dev re-parses the dbt project on load; dbt must be on PATH for dagster-dbt.
+    # dbt must be on PATH for dagster-dbt's DbtCliResource inside the runs.
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     return env
 
@@ -39,8 +39,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from orchestration.dbt import prepare
+
     paths = data_paths()
     home = dagster_home(paths)
+    prepare(paths=paths)  # `dagster dev` loads the definitions from this manifest
     print(f"Dagster UI on http://{args.host}:{args.port}  (DAGSTER_HOME={home}, data={paths.root})")
     print("Schedules (daily 02:00 UTC, hourly SLA monitor) and the new-delivery sensor start on.")
     print("Runs are queued and run one at a time. Ctrl-C stops the webserver and the daemon.")

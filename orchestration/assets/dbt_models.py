@@ -1,20 +1,25 @@
 """Every dbt node as a Dagster asset, through dagster-dbt.
 
 Keys are `<schema>/<model>` (raw/<table> for sources, staging/..., quarantine/..., intermediate/...,
-marts/..., reference/<seed>); groups are the layers; owners come from the model's
-`meta.owner` (or `meta.dagster.owners`), else from its layer; descriptions are the dbt docs.
-dbt data tests become asset checks: an `error`-severity test is blocking, so a failure stops
-everything downstream (dbt build skips the children, Dagster skips later steps and the publish).
+marts/..., dsa/..., reference/<seed>); Dagster groups are the layers; owners come from the dbt
+group each folder belongs to (models/_groups.yml, set per folder in dbt_project.yml), or a
+model's `meta.dagster.owners`; descriptions are the dbt docs. Every dbt data test is an asset
+check (singular tests name their model with `meta.dagster.ref`): an `error`-severity test is
+blocking, so a failure stops everything downstream (dbt build skips the children, Dagster skips
+later steps and the publish).
 
-Two definitions: reference seeds (unpartitioned: people edit them, they have no delivery day)
-and every model (daily partitions by delivery day, the window passed to dbt as vars, a backfill
-of a range as one dbt run).
+Three definitions over one manifest, which is prepared before the definitions load
+(`orchestration.dbt.prepare`; loading never runs dbt):
+* `dbt_reference_seeds`: unpartitioned (people edit them, they have no delivery day);
+* `dbt_models`: every model except the DSA period's, daily partitions by delivery day, the
+  window passed to dbt as vars, a backfill of a range as one dbt run;
+* `dbt_dsa_period`: `dsa_report_period` and everything built on it, for the reporting period in
+  its run config (the DSA report job), or the period holding the latest action (the daily run).
 """
 
+import gc
 import json
-import logging
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -23,26 +28,17 @@ from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
     DbtCliResource,
-    DbtProject,
     dbt_assets,
+    get_asset_key_for_model,
 )
-from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
-from dagster_dbt.dbt_project import using_dagster_dev
 
 from orchestration.assets.partitions import daily_partitions, window_vars
-from orchestration.resources import WarehouseResource, dbt_cli, dbt_project
+from orchestration.dbt import dbt_project
+from orchestration.errors import UserError
+from orchestration.resources import WarehouseResource
 
-log = logging.getLogger(__name__)
-
-LAYER_OWNERS: Mapping[str, str] = {
-    "raw": "team:data-platform",
-    "staging": "team:data-platform",
-    "quarantine": "team:data-platform",
-    "intermediate": "team:analytics-engineering",
-    "marts": "team:analytics-engineering",
-    "reference": "team:trust-and-safety-policy",
-}
-DEFAULT_OWNER = "team:analytics-engineering"
+# The DSA period's models: the period row and everything built on it.
+DSA_PERIOD_SELECT = "dsa_report_period+"
 
 
 def _layer(props: Mapping[str, Any]) -> str:
@@ -66,12 +62,18 @@ class IntegrityDbtTranslator(DagsterDbtTranslator):
 
     def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str] | None:
         meta = (dbt_resource_props.get("config") or {}).get("meta") or dbt_resource_props.get("meta") or {}
-        owners = (meta.get("dagster") or {}).get("owners") or meta.get("owners")
-        if not owners and meta.get("owner"):
-            owners = [meta["owner"]]
+        owners = (meta.get("dagster") or {}).get("owners")
         if owners:
-            return [o if "@" in o or o.startswith("team:") else f"team:{o}" for o in owners]
-        return [LAYER_OWNERS.get(_layer(dbt_resource_props), DEFAULT_OWNER)]
+            return list(owners)
+        group = dbt_resource_props.get("group") or {}
+        if not isinstance(group, Mapping):  # the group's name; dagster-dbt may pass the group itself
+            group = GROUPS.get(str(group), {})
+        owner = group.get("owner") or {}
+        if owner.get("email"):
+            return [owner["email"]]
+        if owner.get("name"):
+            return [f"team:{owner['name']}"]
+        return None
 
     def get_description(self, dbt_resource_props: Mapping[str, Any]) -> str:
         description = (dbt_resource_props.get("description") or "").strip()
@@ -87,49 +89,30 @@ class IntegrityDbtTranslator(DagsterDbtTranslator):
         return tags
 
 
-TRANSLATOR = IntegrityDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+TRANSLATOR = IntegrityDbtTranslator(
+    settings=DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_source_tests_as_checks=True)
+)
 
 
-def _sources_newer_than(manifest: Path, project_dir: Path) -> bool:
-    if not manifest.exists():
-        return True
-    built = manifest.stat().st_mtime
-    for sub in ("models", "seeds", "macros", "snapshots", "tests", "analyses"):
-        root = project_dir / sub
-        if root.is_dir() and any(
-            p.stat().st_mtime > built
-            for p in root.rglob("*")
-            if p.suffix in {".sql", ".yml", ".yaml", ".csv", ".md"}
-        ):
-            return True
-    return any(
-        (project_dir / name).exists() and (project_dir / name).stat().st_mtime > built
-        for name in ("dbt_project.yml", "profiles.yml", "packages.yml", "dependencies.yml")
-    )
-
-
-def prepared_project() -> DbtProject:
-    """The dbt project with an up-to-date manifest.json (`dbt parse` when the project changed).
-
-    `dagster dev` re-parses on every load (prepare_if_dev); outside it we parse only when a model,
-    seed, macro or the project file is newer than the manifest, so loading stays fast.
-    If parsing fails (someone's model is broken) an existing manifest is used, with a warning.
-    """
+def _load_manifest() -> tuple[Any, dict[str, Any]]:
     project = dbt_project()
-    if using_dagster_dev() or _sources_newer_than(project.manifest_path, project.project_dir):
-        try:
-            dbt_cli(project).cli(["parse", "--quiet"], target_path=project.target_path).wait()
-        except Exception as exc:  # keep the last good manifest so the UI still loads
-            if not project.manifest_path.exists():
-                raise
-            log.warning("dbt parse failed; using the previous manifest.json: %s", exc)
-    return project
+    if not project.manifest_path.exists():
+        raise UserError(
+            f"no dbt manifest at {project.manifest_path}: prepare the project first "
+            "(`integrity run`, `build` and `ui` do it; or `make install`, or "
+            "`dagster-dbt project prepare-and-package --file orchestration/project.py`)"
+        )
+    return project, json.loads(project.manifest_path.read_text())
 
 
-PROJECT = prepared_project()
-MANIFEST: dict[str, Any] = json.loads(PROJECT.manifest_path.read_text())
+PROJECT, MANIFEST = _load_manifest()
+GROUPS: dict[str, dict[str, Any]] = {g["name"]: g for g in MANIFEST.get("groups", {}).values()}
 HAS_SEEDS = any(n.get("resource_type") == "seed" for n in MANIFEST.get("nodes", {}).values())
 HAS_MODELS = any(n.get("resource_type") in ("model", "snapshot") for n in MANIFEST.get("nodes", {}).values())
+HAS_DSA_PERIOD = any(
+    n.get("resource_type") == "model" and n.get("name") == "dsa_report_period"
+    for n in MANIFEST.get("nodes", {}).values()
+)
 
 
 class DbtRunConfig(dg.Config):
@@ -137,53 +120,45 @@ class DbtRunConfig(dg.Config):
     """Rebuild incremental models from scratch (`dbt build --full-refresh`)."""
 
 
-def _known_node_events(context: AssetExecutionContext, invocation: DbtCliInvocation):
-    """dagster-dbt's asset events, skipping nodes the loaded manifest does not know.
-
-    dbt re-parses the project when it runs; a model or test added since the definitions loaded
-    would otherwise fail the whole step. It is built, and reported once the definitions reload.
-    """
-    known = set(invocation.manifest.get("nodes", {})) | set(invocation.manifest.get("unit_tests", {}))
-    warned: set[str] = set()
-    for raw in invocation.stream_raw_events():
-        unique_id = ((raw.raw_event.get("data") or {}).get("node_info") or {}).get("unique_id")
-        if unique_id and unique_id.split(".")[0] in NODE_TYPES and unique_id not in known:
-            if unique_id not in warned:
-                warned.add(unique_id)
-                context.log.warning(f"dbt ran {unique_id}, unknown to the loaded definitions: reload them")
-            continue
-        yield from raw.to_default_asset_events(
-            manifest=invocation.manifest,
-            dagster_dbt_translator=invocation.dagster_dbt_translator,
-            context=invocation.context,
-            target_path=invocation.target_path,
-            project=invocation.project,
-        )
-
-
-NODE_TYPES = frozenset({"model", "seed", "snapshot", "test", "unit_test"})
-
-
 def _stream(context: AssetExecutionContext, dbt: DbtCliResource, args: list[str]):
+    """dbt's events as Dagster events, with each table's row count; when dbt fails, what dbt said
+    (the failing node and its error) becomes the step's failure."""
     invocation = dbt.cli(args, context=context, raise_on_error=False)
     failed: list[str] = []
-    for event in _known_node_events(context, invocation):
-        if isinstance(event, dg.Output | dg.AssetMaterialization | dg.MaterializeResult):
-            key = getattr(event, "asset_key", None) or getattr(event, "output_name", "")
-            context.log.info(f"dbt built {key.to_user_string() if isinstance(key, dg.AssetKey) else key}")
-        elif isinstance(event, dg.AssetCheckResult) and not event.passed:
-            failed.append(f"{event.asset_key.to_user_string()}:{event.check_name}")
-            context.log.warning(f"dbt test failed: {event.asset_key.to_user_string()} {event.check_name}")
-        yield event
+    try:
+        for event in invocation.stream().fetch_row_counts():
+            if isinstance(event, dg.AssetCheckResult | dg.AssetCheckEvaluation) and not event.passed:
+                failed.append(f"{event.asset_key.to_user_string()}:{event.check_name}")
+            yield event
+    finally:
+        # The row counts are read through dbt's adapter in this process once dbt has exited:
+        # close its connections, or this process would keep the warehouse file open (DuckDB
+        # allows one process, one configuration) for the loader and publish steps after it.
+        _close_adapter(invocation.adapter)
     if not invocation.is_successful():
-        summary = ", ".join(failed[:10]) or "see the dbt log"
+        error = invocation.get_error()
+        said = [line for line in str(getattr(error, "description", "") or error).splitlines() if line.strip()]
+        marker = "Errors parsed from dbt logs:"
+        said = said[said.index(marker) + 1 :] if marker in said else said[-20:]
         raise dg.Failure(
-            description=f"dbt {' '.join(args[:1])} failed: {summary}. Downstream assets and the publish were skipped.",
+            description=f"dbt {args[0]} failed; downstream assets and the publish were skipped.\n"
+            + "\n".join(said[:40]),
             metadata={
                 "failed_tests": dg.MetadataValue.json(failed),
                 "dbt_target": str(invocation.target_path),
             },
         )
+
+
+def _close_adapter(adapter: Any) -> None:
+    if adapter is None:
+        return
+    adapter.cleanup_connections()
+    # dbt-duckdb keeps one database handle per process until its environment is dropped.
+    close_all = getattr(type(adapter.connections), "close_all_connections", None)
+    if close_all is not None:
+        close_all()
+    gc.collect()
 
 
 def _dbt_args(command: str, vars_: Mapping[str, str], full_refresh: bool) -> list[str]:
@@ -193,65 +168,103 @@ def _dbt_args(command: str, vars_: Mapping[str, str], full_refresh: bool) -> lis
     return args
 
 
-dbt_definitions: list[dg.AssetsDefinition] = []
+class DsaPeriodConfig(dg.Config):
+    period: str = ""
+    """The reporting period (`2026`, `2026-H1` or `2026-01-01/2026-06-30`); empty: the period
+    holding the latest decided action (a year, or a half-year for a VLOP)."""
+    provider_type: str = ""
+    """online_platform or vlop; empty: the dbt var provider_type."""
 
-if HAS_SEEDS:
+
+def dsa_period_vars(config: DsaPeriodConfig) -> dict[str, str]:
+    from orchestration.dsa.period import parse_period
+
+    vars_: dict[str, str] = {}
+    if config.period.strip():
+        vars_.update(parse_period(config.period).dbt_vars())
+    if config.provider_type.strip():
+        vars_["provider_type"] = config.provider_type.strip()
+    return vars_
+
+
+@dbt_assets(
+    manifest=MANIFEST,
+    project=PROJECT,
+    dagster_dbt_translator=TRANSLATOR,
+    select="resource_type:seed",
+    name="dbt_reference_seeds",
+)
+def dbt_reference_seeds(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    """Reference seeds (policies, SLA targets, countries, ...) and their tests."""
+    warehouse.export_env()
+    with warehouse.writer_lock():
+        yield from _stream(context, dbt, _dbt_args("build", {}, full_refresh=False))
+
+
+@dbt_assets(
+    manifest=MANIFEST,
+    project=PROJECT,
+    dagster_dbt_translator=TRANSLATOR,
+    exclude=f"resource_type:seed {DSA_PERIOD_SELECT}" if HAS_DSA_PERIOD else "resource_type:seed",
+    name="dbt_models",
+    partitions_def=daily_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+)
+def dbt_models(
+    context: AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    config: DbtRunConfig,
+):
+    """Every dbt model: staging, quarantine, intermediate, marts, with their tests as checks."""
+    vars_ = window_vars(context)
+    context.log.info(f"dbt window {vars_} full_refresh={config.full_refresh}")
+    warehouse.export_env()
+    with warehouse.writer_lock():
+        yield from _stream(context, dbt, _dbt_args("build", vars_, config.full_refresh))
+
+
+dbt_definitions: list[dg.AssetsDefinition] = [dbt_reference_seeds, dbt_models]
+
+if HAS_DSA_PERIOD:
 
     @dbt_assets(
         manifest=MANIFEST,
         project=PROJECT,
         dagster_dbt_translator=TRANSLATOR,
-        select="resource_type:seed",
-        name="dbt_reference_seeds",
+        select=DSA_PERIOD_SELECT,
+        name="dbt_dsa_period",
     )
-    def dbt_reference_seeds(
-        context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
-    ):
-        """Reference seeds (policies, SLA targets, countries, ...) and their tests."""
-        warehouse.export_env()
-        with warehouse.writer_lock():
-            yield from _stream(context, dbt, _dbt_args("build", {}, full_refresh=False))
-
-    dbt_definitions.append(dbt_reference_seeds)
-
-if HAS_MODELS:
-
-    @dbt_assets(
-        manifest=MANIFEST,
-        project=PROJECT,
-        dagster_dbt_translator=TRANSLATOR,
-        exclude="resource_type:seed",
-        name="dbt_models",
-        partitions_def=daily_partitions,
-        backfill_policy=dg.BackfillPolicy.single_run(),
-    )
-    def dbt_models(
+    def dbt_dsa_period(
         context: AssetExecutionContext,
         dbt: DbtCliResource,
         warehouse: WarehouseResource,
-        config: DbtRunConfig,
+        config: DsaPeriodConfig,
     ):
-        """Every dbt model: staging, quarantine, intermediate, marts, with their tests as checks."""
-        vars_ = window_vars(context)
-        context.log.info(f"dbt window {vars_} full_refresh={config.full_refresh}")
+        """The DSA transparency report's models for one reporting period (run config `period`)."""
+        vars_ = dsa_period_vars(config)
+        context.log.info(f"dsa period vars {vars_ or '(default: the period of the latest action)'}")
         warehouse.export_env()
         with warehouse.writer_lock():
-            yield from _stream(context, dbt, _dbt_args("build", vars_, config.full_refresh))
+            yield from _stream(context, dbt, _dbt_args("build", vars_, full_refresh=False))
 
-    dbt_definitions.append(dbt_models)
+    dbt_definitions.append(dbt_dsa_period)
 
 
-def dbt_key(name: str) -> dg.AssetKey | None:
-    """The asset key of a dbt node by name (None when the model does not exist yet)."""
-    for node in MANIFEST.get("nodes", {}).values():
-        if node.get("name") == name and node.get("resource_type") in ("model", "seed", "snapshot"):
-            return TRANSLATOR.get_asset_key(node)
-    return None
+def dbt_key(name: str) -> dg.AssetKey:
+    """The asset key of a dbt model, seed or snapshot by name (dagster-dbt looks it up in the
+    manifest the definitions share)."""
+    return get_asset_key_for_model([dbt_models], name)
 
 
 def keys_in_layers(*layers: str) -> list[dg.AssetKey]:
-    return [
-        TRANSLATOR.get_asset_key(node)
-        for node in MANIFEST.get("nodes", {}).values()
-        if node.get("resource_type") in ("model", "seed", "snapshot") and _layer(node) in layers
-    ]
+    """The dbt assets of the given layers (their Dagster groups: marts, reference, ...)."""
+    return sorted(
+        (key for d in dbt_definitions for key, group in d.group_names_by_key.items() if group in layers),
+        key=lambda k: k.to_user_string(),
+    )
+
+
+def dsa_period_keys() -> list[dg.AssetKey]:
+    """The DSA period's assets (what the report job rebuilds for its period)."""
+    return sorted(dbt_dsa_period.keys, key=lambda k: k.to_user_string()) if HAS_DSA_PERIOD else []

@@ -1,18 +1,22 @@
 """EU DSA outputs as Dagster assets.
 
 * `exports/dsa_transparency_report`: the harmonised transparency report, on demand for the
-  period given in the run config (`period: 2026`, `2026-H1` or `2026-01-01/2026-06-30`). Without
-  a period (e.g. inside the daily main job) it materializes nothing: filing a report is a
-  decision, and every export is a new immutable version.
+  period given in the run config (`period: 2026`, `2026-H1` or `2026-01-01/2026-06-30`), written
+  from the DSA period's dbt models (`dbt_dsa_period`, which the same run builds for that period:
+  job `dsa_report`, what `integrity dsa-report` runs). Without a period (e.g. inside the daily
+  main job) it materializes nothing: filing a report is a decision, and every export is a new
+  immutable version.
 * `exports/dsa_statements_of_reasons`: statements of reasons, incremental: each run exports
   the decision days that have actions without a statement yet (new decisions, including
   late-arriving ones for earlier days); the puid ledger keeps re-runs from minting twice.
 """
 
+from datetime import date
+
 import dagster as dg
 from dagster import AssetExecutionContext
 
-from orchestration.assets.dbt_models import dbt_key
+from orchestration.assets.dbt_models import dbt_key, dsa_period_keys
 from orchestration.assets.publish import PUBLISHED_KEY
 from orchestration.dsa.period import parse_period
 from orchestration.dsa.report import export_report
@@ -28,9 +32,7 @@ GROUP = "dsa"
 OWNERS = ["team:trust-and-safety-policy"]
 
 _candidates_key = dbt_key("dsa_sor_candidates")
-_period_keys = [
-    k for k in (dbt_key("fct_enforcement_actions"), dbt_key("fct_report_sla"), dbt_key("fct_appeals")) if k
-]
+_period_keys = dsa_period_keys()
 
 
 class DsaReportConfig(dg.Config):
@@ -39,6 +41,7 @@ class DsaReportConfig(dg.Config):
     service: str = ""
     provider_name: str = ""
     partial: bool = False  # write a period the data does not fully cover, marked partial
+    publication_date: str = ""  # YYYY-MM-DD; empty: today (UTC)
 
 
 @dg.asset(
@@ -60,13 +63,18 @@ def dsa_transparency_report(
         return
     period = parse_period(config.period)
     warehouse.export_env()
-    with warehouse.writer_lock():  # the period's dsa models are rebuilt in the warehouse
+    # Read under the writer lock, so no other run rebuilds the dsa models for another period
+    # while the report reads them; the models must have been built for this period (this run's
+    # dbt_dsa_period step), which export_report checks against dsa.dsa_report_period.
+    with warehouse.writer_lock():
         result = export_report(
             period,
             warehouse.paths,
             provider_type=config.provider_type or None,
             service=config.service or None,
             provider_name=config.provider_name or None,
+            publication_date=date.fromisoformat(config.publication_date) if config.publication_date else None,
+            build=False,
             take_writer_lock=False,  # held above
             partial=config.partial,
         )
@@ -80,7 +88,8 @@ def dsa_transparency_report(
             "report_html": dg.MetadataValue.path(str(result.out_dir / "report.html")),
             "restatement_of": result.restatement_of if result.restatement_of is not None else "none",
             "changed_figures": len(result.changes),
-            "warnings": len(result.warnings),
+            "partial": result.partial or "",
+            "warnings": dg.MetadataValue.json(list(result.warnings)),
         }
     )
 

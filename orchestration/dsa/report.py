@@ -1,7 +1,7 @@
 """`integrity dsa-report --period P`: the DSA harmonised transparency report for a period.
 
-1. builds the `dsa` dbt models for the period (`--vars dsa_period_start/dsa_period_end/
-   provider_type`), unless `--no-build`;
+1. builds the DSA period's dbt models for the period through the Dagster job `dsa_report`
+   (`--vars dsa_period_start/dsa_period_end/provider_type`), unless `--no-build`;
 2. reads them read-only and fills the 11 official CSV templates (`templates.py`);
 3. writes a new immutable version `<data>/exports/dsa/<period>/v<N>/`: the 11 CSV parts under
    their official file names, `report.html` (same numbers, for review), `manifest.json`;
@@ -121,24 +121,24 @@ def writer_lock(paths: DataPaths, timeout_seconds: float = 3600) -> Iterator[Non
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def build_models(period: Period, provider_type: str, paths: DataPaths) -> None:
-    from orchestration.dbt import run_dbt
+def period_run_config(period: Period, provider_type: str) -> dict:
+    """Run config of the `dbt_dsa_period` assets for one reporting period."""
+    return {
+        "ops": {"dbt_dsa_period": {"config": {"period": period.template_text, "provider_type": provider_type}}},
+        "loggers": {"console": {"config": {"log_level": "WARNING"}}},
+    }
 
-    dbt_vars = period.dbt_vars() | {"provider_type": provider_type}
-    run_dbt(
-        [
-            "build",
-            "--select",
-            "path:models/intermediate/dsa",
-            "path:models/marts/dsa",
-            "--exclude",
-            "dsa_sor_candidates",
-            "--vars",
-            json.dumps(dbt_vars),
-        ],
-        paths,
-        capture=True,
-    )
+
+def build_models(period: Period, provider_type: str, paths: DataPaths) -> None:
+    """Rebuild the DSA period's dbt models for `period` through the Dagster job `dsa_period`
+    (dbt with the period's vars; Dagster records the run and every test as an asset check)."""
+    from orchestration.runner import run_job
+
+    outcome, _ = run_job(paths, "dsa_period", period_run_config(period, provider_type))
+    if not outcome.success:
+        raise UserError(
+            f"building the dsa models for {period.template_text} failed:\n" + "\n".join(outcome.failures)
+        )
 
 
 def load_inputs(db: Path, period: Period, provider_type: str) -> ReportInputs:
@@ -417,11 +417,11 @@ def export_report(
         raise UserError(f"provider type must be one of {', '.join(PROVIDER_TYPES)}, not {provider_type!r}")
     if not paths.warehouse.exists():
         raise UserError(f"no warehouse at {paths.warehouse}; run `integrity build` first")
-    # Build and read under the writer lock: a pipeline run rebuilding the dsa models for its
-    # default period in between would otherwise swap the figures under us.
-    with writer_lock(paths) if (build and take_writer_lock) else nullcontext():
-        if build:
-            build_models(period, provider_type, paths)
+    if build:  # the job's dbt step takes the writer lock itself
+        build_models(period, provider_type, paths)
+    # Read under the writer lock: a pipeline run rebuilding the dsa models for its default period
+    # would otherwise swap the figures under us (load_inputs checks which period was built).
+    with writer_lock(paths) if take_writer_lock else nullcontext():
         inputs = load_inputs(paths.warehouse, period, provider_type)
     if inputs.coverage is not None and not inputs.coverage.is_complete:
         if not partial:
@@ -450,14 +450,73 @@ def latest_period_with_data(paths: DataPaths, provider_type: str | None = None) 
     return parse_period(str(last.year))
 
 
+def file_report(
+    period: Period,
+    paths: DataPaths | None = None,
+    *,
+    period_text: str | None = None,
+    provider_type: str | None = None,
+    service: str | None = None,
+    provider_name: str | None = None,
+    publication_date: date | None = None,
+    build: bool = True,
+    partial: bool = False,
+) -> ReportExport:
+    """File the report through Dagster: job `dsa_report` (the period's dbt models, then the report
+    asset), or the report asset alone without `build`. What went wrong ends in one UserError."""
+    from orchestration.assets.dsa import REPORT_KEY
+    from orchestration.runner import run_job
+
+    paths = paths or data_paths()
+    provider_type = provider_type or default_provider_type()
+    if provider_type not in PROVIDER_TYPES:
+        raise UserError(f"provider type must be one of {', '.join(PROVIDER_TYPES)}, not {provider_type!r}")
+    if not paths.warehouse.exists():
+        raise UserError(f"no warehouse at {paths.warehouse}; run `integrity build` first")
+    report_config = {
+        # the asked-for text (2026, 2026-H1) names the export folder as before
+        "period": period_text or (period.label if "_" not in period.label else period.template_text),
+        "provider_type": provider_type,
+        "service": service or "",
+        "provider_name": provider_name or "",
+        "partial": partial,
+        "publication_date": publication_date.isoformat() if publication_date else "",
+    }
+    config = period_run_config(period, provider_type)
+    config["ops"]["exports__dsa_transparency_report"] = {"config": report_config}
+    if not build:
+        config["ops"].pop("dbt_dsa_period")
+    outcome, result = run_job(
+        paths, "dsa_report", config, asset_selection=None if build else [REPORT_KEY]
+    )
+    if not outcome.success:
+        messages = [f.split(": ", 1)[-1] for f in outcome.failures]
+        raise UserError("\n".join(messages) or f"the dsa_report run {outcome.run_id[:8]} failed")
+    for event in result.get_asset_materialization_events():
+        materialization = event.asset_materialization
+        if materialization is not None and materialization.asset_key == REPORT_KEY:
+            meta = {k: getattr(v, "value", v) for k, v in materialization.metadata.items()}
+            restates = meta.get("restatement_of")
+            return ReportExport(
+                period=str(meta.get("period")),
+                version=int(meta["version"]),
+                out_dir=Path(str(meta["path"])),
+                restatement_of=None if restates in (None, "none") else int(restates),
+                changes=[{}] * int(meta.get("changed_figures") or 0),
+                warnings=list(meta.get("warnings") or []),
+                partial=str(meta.get("partial") or "") or None,
+            )
+    raise UserError(f"the dsa_report run {outcome.run_id[:8]} wrote no report")
+
+
 def write_latest_report(
     paths: DataPaths | None = None, provider_type: str | None = None, *, partial: bool = True
 ) -> ReportExport:
     """The report for the latest period with data (what `make demo` files: a demo's year is not
-    covered by its few months of data, so it is written marked partial)."""
+    covered by its few months of data, so it is written marked partial), through Dagster."""
     paths = paths or data_paths()
     provider_type = provider_type or default_provider_type()
-    return export_report(
+    return file_report(
         latest_period_with_data(paths, provider_type), paths, provider_type=provider_type, partial=partial
     )
 
@@ -493,7 +552,10 @@ def run(args: argparse.Namespace) -> int:
             publication = date.fromisoformat(args.publication_date)
         except ValueError:
             raise UserError(f"bad --publication-date {args.publication_date!r}; use YYYY-MM-DD") from None
-    result = export_report(
+    from orchestration.dbt import prepare
+
+    prepare()
+    result = file_report(
         period,
         provider_type=args.provider_type,
         service=args.service,

@@ -9,7 +9,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration.assets.dbt_models import MANIFEST, TRANSLATOR
+from orchestration.assets.dbt_models import MANIFEST, TRANSLATOR, dbt_dsa_period, dbt_models, dsa_period_keys
+from orchestration.assets.dsa import REPORT_KEY
 from orchestration.assets.loader import RAW_TABLES, raw_key
 from orchestration.assets.partitions import landed_days
 from orchestration.assets.publish import PUBLISHED_KEY
@@ -74,11 +75,90 @@ def test_freshness_check_on_every_source(graph):
 
 
 def test_event_models_and_loader_are_daily_partitioned_with_single_run_backfills(graph):
+    period = set(dsa_period_keys())
     for key in (raw_key("reports"), *(TRANSLATOR.get_asset_key(n) for n in _dbt_nodes("model"))):
         asset = graph.get(key)
+        if key in period:  # a reporting period, not a delivery day
+            assert asset.partitions_def is None, key
+            continue
         assert isinstance(asset.partitions_def, dg.DailyPartitionsDefinition), key
         assert asset.backfill_policy == dg.BackfillPolicy.single_run(), key
     assert graph.get(PUBLISHED_KEY).partitions_def is None
+
+
+def test_the_dsa_period_models_are_their_own_dbt_assets_and_the_report_job_builds_them():
+    """dsa_report_period and everything built on it are one @dbt_assets with a period config;
+    the dsa_report job builds them and then writes the report, so Dagster records both."""
+    period = set(dsa_period_keys())
+    names = {k.path[-1] for k in period}
+    assert {"dsa_report_period", "dsa_part4_notices", "dsa_part10_amar"} <= names
+    assert "dsa_sor_candidates" not in names and "int_dsa_actions" not in names  # daily, not per period
+    assert period == set(dbt_dsa_period.keys)
+    assert not period & set(dbt_models.keys)
+    report_job = defs.resolve_job_def("dsa_report").asset_layer.selected_asset_keys
+    assert report_job == period | {REPORT_KEY}
+    assert defs.resolve_job_def("dsa_period").asset_layer.selected_asset_keys == period
+    fields = dbt_dsa_period.op.config_schema.config_type.fields
+    assert {"period", "provider_type"} <= set(fields)
+
+
+def test_every_dbt_data_test_is_an_asset_check(graph):
+    """Generic and singular tests alike (singular ones name their model in meta.dagster.ref)."""
+    checks = {key.name for key in graph.asset_check_keys}
+    tests = [n for n in _dbt_nodes("test")]
+    missing = sorted(n["name"] for n in tests if n["name"] not in checks)
+    assert not missing, f"dbt tests with no asset check: {missing}"
+    singular = [n for n in tests if "generic" not in n["unique_id"] and not n.get("test_metadata")]
+    assert len(singular) >= 7
+    for node in singular:
+        ref = ((node["config"].get("meta") or {}).get("dagster") or {}).get("ref")
+        assert ref and ref.get("name"), f"{node['name']} has no meta.dagster.ref"
+
+
+def test_owners_come_from_the_dbt_groups(graph):
+    """No owner map in Python: each asset's owner is its dbt group's owner (models/_groups.yml)."""
+    groups = {g["name"]: g for g in MANIFEST["groups"].values()}
+    assert {"data_platform", "analytics_engineering", "trust_and_safety_policy"} <= set(groups)
+    for node in _dbt_nodes("model", "seed"):
+        group = node.get("group") or node["config"].get("group")
+        assert group in groups, f"{node['unique_id']} is in no dbt group"
+        owner = groups[group]["owner"]
+        expected = owner.get("email") or f"team:{owner['name']}"
+        assert graph.get(TRANSLATOR.get_asset_key(node)).owners == [expected], node["unique_id"]
+    import orchestration.assets.dbt_models as module
+
+    assert not hasattr(module, "LAYER_OWNERS")
+
+
+def test_source_freshness_runs_on_its_own_schedule_not_in_every_run():
+    from orchestration.assets.freshness import check_keys
+
+    keys = set(check_keys())
+    assert len(keys) == len(FEEDS)
+    freshness_job = defs.resolve_job_def("source_freshness")
+    assert set(freshness_job.asset_layer.asset_graph.asset_check_keys) >= keys
+    main = defs.resolve_job_def(MAIN_JOB)
+    assert not keys & set(main.asset_layer.asset_graph.asset_check_keys)
+    schedule = REPO.get_schedule_def("source_freshness_every_6h")
+    assert schedule.job_name == "source_freshness"
+    assert schedule.cron_schedule == "30 */6 * * *"
+
+
+def test_freshness_verdicts_from_dbt_results():
+    """sources.json results become one warn-severity check per feed; a feed dbt left out fails."""
+    from orchestration.assets.freshness import freshness_results
+
+    results = [
+        {"unique_id": "source.integrity.platform.reports", "status": "pass", "max_loaded_at": "2026-10-31",
+         "max_loaded_at_time_ago_in_s": 7200, "criteria": {"warn_after": {"count": 2, "period": "day"}}},
+        {"unique_id": "source.integrity.platform.appeals", "status": "warn", "max_loaded_at": "2026-10-20",
+         "max_loaded_at_time_ago_in_s": 86400 * 11, "criteria": {"warn_after": {"count": 2, "period": "day"}}},
+    ]  # fmt: skip
+    got = {r.asset_key.path[-1]: r for r in freshness_results(results, ["appeals", "qa_audits", "reports"])}
+    assert got["reports"].passed and not got["appeals"].passed and not got["qa_audits"].passed
+    assert got["appeals"].metadata["age_hours"].value == 264.0
+    assert got["qa_audits"].metadata["status"].value == "not reported"
+    assert {r.severity for r in got.values()} == {dg.AssetCheckSeverity.WARN}
 
 
 def test_publish_waits_for_every_mart(graph):

@@ -41,6 +41,9 @@ def marts_difference(left: Path, right: Path) -> dict[str, str]:
     return tables_difference(left, right, ("marts",), exact=True)
 
 
+CLEAN_OUTCOME: dict[str, object] = {}
+
+
 @pytest.fixture(scope="module")
 def clean_run(xs_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One full-refresh run of the main job over every xs delivery day (in-process).
@@ -62,7 +65,61 @@ def clean_run(xs_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
     else:
         os.environ["INTEGRITY_DATA_DIR"] = previous
     assert outcome.success, outcome.failures
+    CLEAN_OUTCOME["outcome"] = outcome
     return root
+
+
+def test_the_ui_gets_each_tables_row_count_from_dbt(clean_run: Path):
+    """dagster-dbt's fetch_row_counts: every table dbt built carries its row count, equal to the
+    table's rows in the warehouse (and the run released the file: the publish step opened it)."""
+    outcome = CLEAN_OUTCOME.get("outcome")
+    if outcome is None:
+        pytest.skip("INTEGRITY_TEST_RUN_DIR: the run was built elsewhere, its events are not here")
+    counts = outcome.row_counts
+    assert len(counts) > 60, f"only {len(counts)} materializations carry a row count"
+    con = duckdb.connect(str(data_paths(clean_run).warehouse), read_only=True)
+    try:
+        for key in ("marts/fct_report_sla", "marts/fct_unwanted_impressions_daily", "reference/policies"):
+            schema, table = key.split("/")
+            (rows,) = con.execute(f"select count(*) from {schema}.{table}").fetchone()
+            assert counts[key] == rows, key
+    finally:
+        con.close()
+    assert not any(k.startswith("staging/stg_") for k in counts), "views get no row count"
+
+
+def test_source_freshness_job_reports_each_feed_against_the_clock(clean_run: Path):
+    """The scheduled `source_freshness` job runs dbt source freshness: one check per feed whose
+    verdict is the feed's newest delivery day against now and its registry freshness_lag_days."""
+    from datetime import UTC, datetime
+
+    from orchestration.feeds import registry
+    from orchestration.runner import run_job
+
+    outcome, result = run_job(data_paths(clean_run), "source_freshness", {}, persistent=False)
+    assert outcome.success, outcome.failures
+    evaluations = {
+        e.asset_key.path[-1]: e
+        for e in (
+            getattr(ev.event_specific_data, "asset_check_evaluation", ev.event_specific_data)
+            for ev in result.all_events
+            if ev.event_type_value == "ASSET_CHECK_EVALUATION"
+        )
+        if e.check_name == "dbt_source_freshness"
+    }
+    feeds = registry()
+    assert set(evaluations) == set(feeds)
+    con = duckdb.connect(str(data_paths(clean_run).warehouse), read_only=True)
+    try:
+        latest = dict(
+            con.execute("select feed, max(cast(delivered_dt as date)) from raw._files group by feed").fetchall()
+        )
+    finally:
+        con.close()
+    now = datetime.now(UTC).replace(tzinfo=None)
+    for feed, evaluation in evaluations.items():
+        age_days = (now - datetime.combine(latest[feed], datetime.min.time())).total_seconds() / 86400
+        assert evaluation.passed == (age_days <= feeds[feed].freshness_lag_days), feed
 
 
 def test_everything_materializes_in_process_on_xs(clean_run: Path):

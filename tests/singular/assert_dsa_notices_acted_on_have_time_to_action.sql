@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'int_dsa_notices'}}}) }}
+
 -- Time to act and the action counts come from one rule (metrics.md, SLA compliance): a notice or
 -- order with an action taken on it (linked by report_id) always has a time to action, and never a
 -- time to action earlier than its receipt. Returns the notices that break it.

@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'int_dsa_notices'}}}) }}
+
 -- One mapping from policies to DSA categories (dsa.md): a policy lands in the same category in
 -- the notices (Parts 3 and 4) as in the actions (Parts 5 and 6, statements of reasons). Returns
 -- every policy seen in two categories.

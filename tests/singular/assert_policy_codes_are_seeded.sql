@@ -1,4 +1,4 @@
-{{ config(severity='warn') }}
+{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'base_platform__enforcement_actions'}}}) }}
 
 {#- Every policy code the feeds use is in the policies seed (staging holds back, with a detail
     naming the field, every record whose code is not: read from the base models only, so the seeds'

@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_spam_prevalence_daily'}}}) }}
+
 -- Every published prevalence cell (daily, rollup, country) recomputed independently from its
 -- stored weight sums, without the project's macros: p = Σw·y / Σw, n_eff = (Σw)² / Σw², the 95%
 -- Wilson interval written out here with z = 1.959964 (quantile 0.975 of the normal), per 10k =

@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_rule_performance_daily'}}}) }}
+
 -- Each judged spam target is caught first by at most one detector (metrics.md, Detection rules),
 -- so per action day the detectors' caught-first counts add up to at most the day's judged spam
 -- targets and their shares to at most 1 (up to the rounding of each share to 8 decimals).

@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_sla_compliance_daily'}}}) }}
+
 -- The daily SLA cohorts add up to the per-report table: every report is in exactly one cohort,
 -- with the same decided / compliant / breached / open_breached / open_within_target counts.
 with

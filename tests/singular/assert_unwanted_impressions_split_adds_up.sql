@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_unwanted_impressions_daily'}}}) }}
+
 -- Unwanted impressions split exactly into before and after the first signal, never exceed the
 -- cell's impressions, and the daily mart sums to the item-level mart.
 with
