@@ -13,7 +13,7 @@ END_DATE ?= 2026-10-31
 
 comma := ,
 
-.PHONY: demo test test-truth lint sqlfluff ruff dbt-test pytest ui bench screenshot clean install
+.PHONY: demo test test-truth lint sqlfluff ruff dbt-test pytest ui bench screenshot docs clean install
 
 install: $(STAMP)
 
@@ -77,6 +77,11 @@ bench: $(STAMP)
 ## make screenshot: PNG of the dashboard (needs Chromium)
 screenshot: $(STAMP)
 	$(BIN)/integrity screenshot
+
+## make docs: the dbt docs site as one static file beside the dashboard ($INTEGRITY_DATA_DIR/docs/index.html),
+## built without compiled SQL so it never shows the pseudonymisation key (needs a built warehouse)
+docs: $(STAMP)
+	$(BIN)/integrity docs
 
 clean:
 	rm -rf target target-test logs data

@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sor-export": ("orchestration.dsa.sor", "write statements of reasons for actions decided on a date"),
     "dashboard": ("orchestration.dashboard.build", "rebuild the leadership dashboard from the published warehouse"),
     "screenshot": ("orchestration.dashboard.screenshot", "render the dashboard to PNG with headless Chromium"),
+    "docs": ("orchestration.docs", "build the dbt docs site (one static file, no compiled SQL) beside the dashboard"),
     "ui": ("orchestration.ui", "start the Dagster webserver and daemon"),
     "bench": ("orchestration.bench", "time simulate, full build, one incremental day and DuckDB alone"),
 }
