@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("orchestration.runner", "materialize everything through Dagster (the main job)"),
     "demo": ("orchestration.demo", "simulate if the landing zone is empty, run everything, say where it is"),
     "analyze": ("orchestration.analyze", "run an analysis from analyses/ against the published warehouse"),
+    "metrics": ("orchestration.metrics", "list and query the semantic layer's metrics (MetricFlow) on the published copy"),
     "dsa-report": ("orchestration.dsa.report", "write the DSA harmonised transparency report for a period"),
     "sor-export": ("orchestration.dsa.sor", "write statements of reasons for actions decided on a date"),
     "dashboard": ("orchestration.dashboard.build", "rebuild the leadership dashboard from the published warehouse"),
