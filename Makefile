@@ -7,6 +7,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export INTEGRITY_DATA_DIR ?= $(CURDIR)/data
 TEST_DATA_DIR := $(CURDIR)/target-test/data
+# make test's readers: a published copy of the test warehouse beside (not inside) the test data dir,
+# and a project dir for `mf`, which reads <project>/target/semantic_manifest.json only
+READERS_DIR := $(CURDIR)/target-test/readers
+MF_PROJECT := $(CURDIR)/target-test/mf-project
+SEMANTIC_CHECK_METRICS := sla_compliance,unwanted_per_10k,spam_prevalence,proactive_rate,appeal_overturn_rate
 SCALE ?= s
 DAYS ?=
 END_DATE ?= 2026-10-31
@@ -28,7 +33,8 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/integrity demo --scale $(SCALE) --end-date $(END_DATE)
 
-## make test: every check — ruff, sqlfluff, dbt build with tests on xs simulated data, pytest
+## make test: every check — ruff, sqlfluff, dbt build with tests on xs simulated data, the semantic layer
+## (mf validate-configs, an `integrity metrics` query on a published copy), pytest
 test: export DBT_TARGET_PATH = $(CURDIR)/target-test/target
 test: export DBT_LOG_PATH = $(CURDIR)/target-test/logs
 test: $(STAMP)
@@ -37,6 +43,18 @@ test: $(STAMP)
 	rm -rf $(TEST_DATA_DIR)
 	INTEGRITY_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/integrity simulate --scale xs --days 14 --end-date $(END_DATE) --seed 7 --faults
 	INTEGRITY_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/integrity build
+	@# semantic layer: publish the test warehouse into READERS_DIR, then `mf validate-configs`
+	@# (semantic and warehouse checks, published target) and one `integrity metrics` query on it
+	rm -rf $(READERS_DIR) $(MF_PROJECT) && mkdir -p $(READERS_DIR) $(MF_PROJECT)
+	ln -s $(TEST_DATA_DIR)/warehouse.duckdb $(READERS_DIR)/warehouse.duckdb
+	INTEGRITY_DATA_DIR=$(READERS_DIR) $(BIN)/python -c \
+		"from orchestration.publish import publish; from orchestration.paths import data_paths; publish(data_paths())"
+	for f in dbt_project.yml profiles.yml models macros seeds tests analyses; do \
+		ln -s $(CURDIR)/$$f $(MF_PROJECT)/$$f; done; ln -s $(DBT_TARGET_PATH) $(MF_PROJECT)/target
+	cd $(MF_PROJECT) && DBT_TARGET=published DBT_PROJECT_DIR=$(MF_PROJECT) DBT_PROFILES_DIR=$(CURDIR) \
+		INTEGRITY_DATA_DIR=$(READERS_DIR) $(CURDIR)/$(BIN)/mf validate-configs
+	INTEGRITY_DATA_DIR=$(READERS_DIR) $(BIN)/integrity metrics query --metrics $(SEMANTIC_CHECK_METRICS) \
+		--group-by metric_time__week
 	INTEGRITY_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/sqlfluff lint models analyses macros --processes 2
 	INTEGRITY_TEST_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/python -m pytest -q
 
