@@ -244,7 +244,8 @@ def run_job(
             outcome.failures.append(f"{event.step_key}: {message or 'failed'}")
         elif event.event_type_value == "ASSET_MATERIALIZATION" and event.asset_key is not None:
             materialized.add(event.asset_key)
-            rows = event.asset_materialization.metadata.get("dagster/row_count")
+            materialization = getattr(event.event_specific_data, "materialization", None)
+            rows = materialization.metadata.get("dagster/row_count") if materialization else None
             if rows is not None:
                 outcome.row_counts[event.asset_key.to_user_string()] = int(getattr(rows, "value", rows))
         elif event.event_type_value == "ASSET_CHECK_EVALUATION":

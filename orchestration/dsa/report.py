@@ -493,7 +493,7 @@ def file_report(
         messages = [f.split(": ", 1)[-1] for f in outcome.failures]
         raise UserError("\n".join(messages) or f"the dsa_report run {outcome.run_id[:8]} failed")
     for event in result.get_asset_materialization_events():
-        materialization = event.asset_materialization
+        materialization = event.materialization
         if materialization is not None and materialization.asset_key == REPORT_KEY:
             meta = {k: getattr(v, "value", v) for k, v in materialization.metadata.items()}
             restates = meta.get("restatement_of")
