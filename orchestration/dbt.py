@@ -125,6 +125,7 @@ def run_dbt(
     messages when it fails and `check` is set. `capture` keeps dbt's lines off stdout."""
     paths = paths or data_paths()
     paths.root.mkdir(parents=True, exist_ok=True)
+    args = _joined_selection(list(args))
     target = target_path or _target_path_in(args) or dbt_target_path()
     out = io.StringIO()
     errors: list[str] = []
@@ -158,6 +159,28 @@ def _without_tracebacks(text: str) -> list[str]:
             continue
         if line.strip() and not line.startswith("During handling"):
             out.append(line.rstrip())
+    return out
+
+
+SELECTION_FLAGS = ("--select", "-s", "--exclude", "--models", "-m")
+
+
+def _joined_selection(args: list[str]) -> list[str]:
+    """`--select a b c` as `--select "a b c"`: DbtCliResource takes one value per selection flag
+    (dbt reads a space-separated value as the same union)."""
+    out: list[str] = []
+    i = 0
+    while i < len(args):
+        out.append(args[i])
+        if args[i] in SELECTION_FLAGS:
+            values = []
+            i += 1
+            while i < len(args) and not args[i].startswith("-"):
+                values.append(args[i])
+                i += 1
+            out.append(" ".join(values))
+            continue
+        i += 1
     return out
 
 
