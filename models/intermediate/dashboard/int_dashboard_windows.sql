@@ -1,0 +1,117 @@
+-- The dashboard's windows, as of the data: for each window kind (ISO week from Monday, calendar
+-- month, half-year, year) the window holding the data as-of date (windows_back = 0) and the ones
+-- before it (8 weeks for the sparkline, 2 of every period kind for period-over-period changes).
+-- The as-of time is the latest `as_of` the marts state (unwanted impressions, report SLA), as the
+-- marts define it: never the wall clock. Half-open windows [window_start, window_end).
+{%- set kinds = [
+    {'kind': 'week', 'back': 8, 'unit': 'day', 'length': 7},
+    {'kind': 'month', 'back': 2, 'unit': 'month', 'length': 1},
+    {'kind': 'half_year', 'back': 2, 'unit': 'month', 'length': 6},
+    {'kind': 'year', 'back': 2, 'unit': 'month', 'length': 12},
+] %}
+
+with
+
+unwanted_as_of as (
+
+    select max(as_of) as as_of
+    from {{ ref('fct_unwanted_impressions_daily') }}
+
+),
+
+report_sla_as_of as (
+
+    select max(as_of) as as_of
+    from {{ ref('fct_report_sla') }}
+
+),
+
+as_of as (
+
+    select
+        case
+            when report_sla_as_of.as_of is null or unwanted_as_of.as_of >= report_sla_as_of.as_of
+                then unwanted_as_of.as_of
+            else report_sla_as_of.as_of
+        end as as_of
+    from unwanted_as_of
+    cross join report_sla_as_of
+
+),
+
+as_of_day as (
+
+    select
+        as_of,
+        cast(as_of as date) as as_of_date
+    from as_of
+    where as_of is not null
+
+),
+
+steps as (
+
+    select cast(generated_number as integer) - 1 as windows_back
+    from ({{ dbt.generate_series(8) }}) as series
+
+),
+
+windows as (
+{% for k in kinds %}
+    select
+        '{{ k.kind }}' as window_kind,
+        steps.windows_back,
+        as_of_day.as_of,
+        as_of_day.as_of_date,
+        cast({{ dbt.dateadd(k.unit, '-' ~ k.length ~ ' * steps.windows_back', 'current_start') }} as date) as window_start
+    from as_of_day
+    cross join steps
+    cross join (
+        select
+            {%- if k.kind == 'week' %}
+            cast({{ dbt.date_trunc('week', 'as_of_date') }} as date) as current_start
+            {%- else %}
+            {{ period_start('as_of_date', k.kind) }} as current_start
+            {%- endif %}
+        from as_of_day
+    ) as current_window
+    where steps.windows_back < {{ k.back }}
+    {% if not loop.last %}union all{% endif %}
+{% endfor %}
+),
+
+final as (
+
+    select
+        windows.window_kind,
+        windows.windows_back,
+        windows.window_start,
+        windows.window_end,
+        cast({{ dbt.dateadd('day', -1, 'windows.window_end') }} as date) as window_last_day,
+        {{ dbt.datediff('windows.window_start', 'windows.window_end', 'day') }} as days_in_window,
+        case
+            when windows.as_of_date < windows.window_start then 0
+            when windows.as_of_date >= windows.window_end
+                then {{ dbt.datediff('windows.window_start', 'windows.window_end', 'day') }}
+            else {{ dbt.datediff('windows.window_start', 'windows.as_of_date', 'day') }} + 1
+        end as days_covered,
+        windows.as_of,
+        windows.as_of_date
+    from (
+        select
+            window_kind,
+            windows_back,
+            window_start,
+            as_of,
+            as_of_date,
+            case window_kind
+                {%- for k in kinds %}
+                when '{{ k.kind }}' then cast({{ dbt.dateadd(k.unit, k.length, 'window_start') }} as date)
+                {%- endfor %}
+            end as window_end
+        from windows
+    ) as windows
+
+)
+
+select * from final
