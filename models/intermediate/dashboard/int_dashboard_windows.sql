@@ -56,61 +56,69 @@ steps as (
 
 ),
 
-windows as (
-{% for k in kinds %}
+current_windows as (
+
     select
-        '{{ k.kind }}' as window_kind,
-        steps.windows_back,
-        as_of_day.as_of,
-        as_of_day.as_of_date,
-        cast({{ dbt.dateadd(k.unit, '-' ~ k.length ~ ' * steps.windows_back', 'current_start') }} as date) as window_start
+        as_of,
+        as_of_date,
+        cast({{ dbt.date_trunc('week', 'as_of_date') }} as date) as week_start,
+        {{ period_start('as_of_date', 'month') }} as month_start,
+        {{ period_start('as_of_date', 'half_year') }} as half_year_start,
+        {{ period_start('as_of_date', 'year') }} as year_start
     from as_of_day
-    cross join steps
-    cross join (
+
+),
+
+windows as (
+    {% for k in kinds %}
         select
-            {%- if k.kind == 'week' %}
-            cast({{ dbt.date_trunc('week', 'as_of_date') }} as date) as current_start
-            {%- else %}
-            {{ period_start('as_of_date', k.kind) }} as current_start
-            {%- endif %}
-        from as_of_day
-    ) as current_window
-    where steps.windows_back < {{ k.back }}
-    {% if not loop.last %}union all{% endif %}
-{% endfor %}
+            '{{ k.kind }}' as window_kind,
+            steps.windows_back,
+            current_windows.as_of,
+            current_windows.as_of_date,
+            cast({{ dbt.dateadd(k.unit, '-' ~ k.length ~ ' * steps.windows_back', 'current_windows.' ~ k.kind ~ '_start') }} as date) as window_start
+        from current_windows
+        cross join steps
+        where steps.windows_back < {{ k.back }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+bounded_windows as (
+
+    select
+        window_kind,
+        windows_back,
+        window_start,
+        as_of,
+        as_of_date,
+        case window_kind
+            {%- for k in kinds %}
+                when '{{ k.kind }}' then cast({{ dbt.dateadd(k.unit, k.length, 'window_start') }} as date)
+            {%- endfor %}
+        end as window_end
+    from windows
+
 ),
 
 final as (
 
     select
-        windows.window_kind,
-        windows.windows_back,
-        windows.window_start,
-        windows.window_end,
-        cast({{ dbt.dateadd('day', -1, 'windows.window_end') }} as date) as window_last_day,
-        {{ dbt.datediff('windows.window_start', 'windows.window_end', 'day') }} as days_in_window,
+        window_kind,
+        windows_back,
+        window_start,
+        window_end,
+        cast({{ dbt.dateadd('day', -1, 'window_end') }} as date) as window_last_day,
+        {{ dbt.datediff('window_start', 'window_end', 'day') }} as days_in_window,
         case
-            when windows.as_of_date < windows.window_start then 0
-            when windows.as_of_date >= windows.window_end
-                then {{ dbt.datediff('windows.window_start', 'windows.window_end', 'day') }}
-            else {{ dbt.datediff('windows.window_start', 'windows.as_of_date', 'day') }} + 1
+            when as_of_date < window_start then 0
+            when as_of_date >= window_end
+                then {{ dbt.datediff('window_start', 'window_end', 'day') }}
+            else {{ dbt.datediff('window_start', 'as_of_date', 'day') }} + 1
         end as days_covered,
-        windows.as_of,
-        windows.as_of_date
-    from (
-        select
-            window_kind,
-            windows_back,
-            window_start,
-            as_of,
-            as_of_date,
-            case window_kind
-                {%- for k in kinds %}
-                when '{{ k.kind }}' then cast({{ dbt.dateadd(k.unit, k.length, 'window_start') }} as date)
-                {%- endfor %}
-            end as window_end
-        from windows
-    ) as windows
+        as_of,
+        as_of_date
+    from bounded_windows
 
 )
 

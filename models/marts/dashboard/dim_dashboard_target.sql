@@ -14,7 +14,7 @@ final as (
         metric,
         scope,
         direction,
-        {{ fixed_decimal('target') }} as target,
+        {{ fixed_decimal('target') }} as target,  -- noqa: RF04
         {{ fixed_decimal('red_threshold') }} as red_threshold,
         unit,
         description

@@ -19,7 +19,7 @@ targets as (
 
 ),
 
-rollup as (
+prevalence_rollup as (
 
     select * from {{ ref('fct_spam_prevalence_rollup') }}
     where surface = 'all'
@@ -41,7 +41,7 @@ report_sla as (
 proactive_daily as (
 
     select * from {{ ref('fct_proactive_rate_daily') }}
-    where policy_area <> 'all'
+    where policy_area != 'all'
 
 ),
 
@@ -59,12 +59,22 @@ sla_ids as (
     select
         sla_target_id,
         max(target_hours) as target_hours,
-        {%- for i in range(1, 5) %}
         case
-            when {{ dbt.split_part('sla_target_id', "'/'", i) }} in ('*', '') then null
-            else {{ dbt.split_part('sla_target_id', "'/'", i) }}
-        end as part_{{ i }}{{ ',' if not loop.last }}
-        {%- endfor %}
+            when {{ dbt.split_part('sla_target_id', "'/'", 1) }} in ('*', '') then null
+            else {{ dbt.split_part('sla_target_id', "'/'", 1) }}
+        end as part_1,
+        case
+            when {{ dbt.split_part('sla_target_id', "'/'", 2) }} in ('*', '') then null
+            else {{ dbt.split_part('sla_target_id', "'/'", 2) }}
+        end as part_2,
+        case
+            when {{ dbt.split_part('sla_target_id', "'/'", 3) }} in ('*', '') then null
+            else {{ dbt.split_part('sla_target_id', "'/'", 3) }}
+        end as part_3,
+        case
+            when {{ dbt.split_part('sla_target_id', "'/'", 4) }} in ('*', '') then null
+            else {{ dbt.split_part('sla_target_id', "'/'", 4) }}
+        end as part_4
     from report_sla
     where is_published_sla and sla_target_id is not null
     group by sla_target_id
@@ -76,12 +86,20 @@ sla_id_scopes as (
     select
         sla_target_id,
         target_hours,
-        coalesce(nullif(substr(
-            {%- for i in range(1, 5) %} coalesce('_' || part_{{ i }}, ''){{ ' ||' if not loop.last }}{% endfor %}, 2), ''),
-            'default') as scope,
-        coalesce(nullif(substr(
-            {%- for i in range(1, 5) %} coalesce(' · ' || replace(part_{{ i }}, '_', ' '), ''){{ ' ||' if not loop.last }}{% endfor %}, 4), ''),
-            'all reports (default)') as scope_label
+        coalesce(
+            nullif(substr(
+                coalesce('_' || part_1, '') || coalesce('_' || part_2, '')
+                || coalesce('_' || part_3, '') || coalesce('_' || part_4, ''), 2
+            ), ''),
+            'default'
+        ) as scope,
+        coalesce(
+            nullif(substr(
+                coalesce(' · ' || replace(part_1, '_', ' '), '') || coalesce(' · ' || replace(part_2, '_', ' '), '')
+                || coalesce(' · ' || replace(part_3, '_', ' '), '') || coalesce(' · ' || replace(part_4, '_', ' '), ''), 4
+            ), ''),
+            'all reports (default)'
+        ) as scope_label
     from sla_ids
 
 ),
@@ -132,7 +150,7 @@ sla_tiles as (
 
     select
         'overall' as scope,
-        'SLA compliance, all reports' as label,
+        'SLA compliance, all reports' as tile_label,
         cast(null as decimal(18, 8)) as scope_target_hours,
         0 as scope_order
 
@@ -140,7 +158,7 @@ sla_tiles as (
 
     select
         scope,
-        scope_label as label,
+        scope_label as tile_label,
         target_hours as scope_target_hours,
         scope_order
     from sla_scopes
@@ -176,15 +194,15 @@ prevalence_measures as (
         windows.windows_back,
         'spam_prevalence' as tile_key,
         'all' as scope,
-        case when rollup.is_incomplete then null else cast(rollup.per_10k as double) end as value,
-        case when rollup.is_incomplete then null else cast(rollup.ci_low_per_10k as double) end as ci_low,
-        case when rollup.is_incomplete then null else cast(rollup.ci_high_per_10k as double) end as ci_high,
-        rollup.labelled_samples as n,
-        rollup.violating_samples as numerator,
-        coalesce(rollup.is_upper_bound_only and not rollup.is_incomplete, false) as is_upper_bound_only,
-        coalesce(rollup.is_suppressed and not rollup.is_incomplete, false) as is_suppressed,
-        coalesce(rollup.is_incomplete, false) as is_incomplete,
-        rollup.label_completeness,
+        case when prevalence_rollup.is_incomplete then null else cast(prevalence_rollup.per_10k as double) end as metric_value,
+        case when prevalence_rollup.is_incomplete then null else cast(prevalence_rollup.ci_low_per_10k as double) end as ci_low,
+        case when prevalence_rollup.is_incomplete then null else cast(prevalence_rollup.ci_high_per_10k as double) end as ci_high,
+        prevalence_rollup.labelled_samples as n,
+        prevalence_rollup.violating_samples as numerator,
+        coalesce(prevalence_rollup.is_upper_bound_only and not prevalence_rollup.is_incomplete, false) as is_upper_bound_only,
+        coalesce(prevalence_rollup.is_suppressed and not prevalence_rollup.is_incomplete, false) as is_suppressed,
+        coalesce(prevalence_rollup.is_incomplete, false) as is_incomplete,
+        prevalence_rollup.label_completeness,
         cast(null as bigint) as impressions,
         cast(null as bigint) as unwanted_before_signal,
         cast(null as bigint) as unwanted_after_signal,
@@ -193,10 +211,10 @@ prevalence_measures as (
         cast(null as bigint) as open_breached,
         cast(null as bigint) as open_within_target
     from windows
-    left join rollup
+    left join prevalence_rollup
         on
-            windows.window_kind = rollup.period_type
-            and windows.window_start = rollup.period_start
+            windows.window_kind = prevalence_rollup.period_type
+            and windows.window_start = prevalence_rollup.period_start
 
 ),
 
@@ -207,7 +225,7 @@ unwanted_measures as (
         windows.windows_back,
         'unwanted_impressions' as tile_key,
         'all' as scope,
-        10000 * {{ safe_ratio('sum(unwanted_daily.unwanted_impressions)', 'sum(unwanted_daily.impressions)') }} as value,
+        10000 * {{ safe_ratio('sum(unwanted_daily.unwanted_impressions)', 'sum(unwanted_daily.impressions)') }} as metric_value,
         cast(null as double) as ci_low,
         cast(null as double) as ci_high,
         sum(unwanted_daily.impressions) as n,
@@ -226,8 +244,8 @@ unwanted_measures as (
     from windows
     left join unwanted_daily
         on
-            unwanted_daily.date_day >= windows.window_start
-            and unwanted_daily.date_day < windows.window_end
+            windows.window_start <= unwanted_daily.date_day
+            and windows.window_end > unwanted_daily.date_day
     group by windows.window_kind, windows.windows_back
 
 ),
@@ -239,7 +257,7 @@ sla_measures as (
         windows_back,
         case when scope = 'overall' then 'sla_overall' else 'sla_' || scope end as tile_key,
         scope,
-        {{ safe_ratio('compliant', 'compliant + breached + open_breached') }} as value,
+        {{ safe_ratio('compliant', 'compliant + breached + open_breached') }} as metric_value,
         {{ wilson_low(safe_ratio('compliant', 'compliant + breached + open_breached'), 'compliant + breached + open_breached') }} as ci_low,
         {{ wilson_high(safe_ratio('compliant', 'compliant + breached + open_breached'), 'compliant + breached + open_breached') }} as ci_high,
         compliant + breached + open_breached as n,
@@ -266,7 +284,7 @@ proactive_measures as (
         windows.windows_back,
         'proactive_rate' as tile_key,
         'all' as scope,
-        {{ safe_ratio('sum(proactive_daily.proactive_items)', 'sum(proactive_daily.actioned_items)') }} as value,
+        {{ safe_ratio('sum(proactive_daily.proactive_items)', 'sum(proactive_daily.actioned_items)') }} as metric_value,
         {{ wilson_low(safe_ratio('sum(proactive_daily.proactive_items)', 'sum(proactive_daily.actioned_items)'), 'sum(proactive_daily.actioned_items)') }} as ci_low,
         {{ wilson_high(safe_ratio('sum(proactive_daily.proactive_items)', 'sum(proactive_daily.actioned_items)'), 'sum(proactive_daily.actioned_items)') }} as ci_high,
         sum(proactive_daily.actioned_items) as n,
@@ -285,8 +303,8 @@ proactive_measures as (
     from windows
     left join proactive_daily
         on
-            proactive_daily.date_day >= windows.window_start
-            and proactive_daily.date_day < windows.window_end
+            windows.window_start <= proactive_daily.date_day
+            and windows.window_end > proactive_daily.date_day
     group by windows.window_kind, windows.windows_back
 
 ),
@@ -314,7 +332,7 @@ overturn_measures as (
         windows_back,
         'appeal_overturn_rate' as tile_key,
         'all' as scope,
-        {{ safe_ratio('reversed', 'resolved') }} as value,
+        {{ safe_ratio('reversed', 'resolved') }} as metric_value,
         {{ wilson_low(safe_ratio('reversed', 'resolved'), 'resolved') }} as ci_low,
         {{ wilson_high(safe_ratio('reversed', 'resolved'), 'resolved') }} as ci_high,
         resolved as n,
@@ -352,7 +370,7 @@ tiles as (
 
     select
         'spam_prevalence' as tile_key,
-        'Spam prevalence' as label,
+        'Spam prevalence' as tile_label,
         'spam_prevalence_per_10k' as metric,
         'all' as scope,
         'per_10k' as unit,
@@ -364,7 +382,7 @@ tiles as (
 
     select
         'unwanted_impressions' as tile_key,
-        'Unwanted impressions' as label,
+        'Unwanted impressions' as tile_label,
         'unwanted_impressions_per_10k' as metric,
         'all' as scope,
         'per_10k' as unit,
@@ -376,7 +394,7 @@ tiles as (
 
     select
         case when scope = 'overall' then 'sla_overall' else 'sla_' || scope end as tile_key,
-        label,
+        tile_label,
         'sla_compliance' as metric,
         scope,
         'share' as unit,
@@ -392,7 +410,7 @@ tiles as (
 
     select
         'proactive_rate' as tile_key,
-        'Proactive rate' as label,
+        'Proactive rate' as tile_label,
         'proactive_rate' as metric,
         'all' as scope,
         'share' as unit,
@@ -404,7 +422,7 @@ tiles as (
 
     select
         'appeal_overturn_rate' as tile_key,
-        'Appeal overturn rate' as label,
+        'Appeal overturn rate' as tile_label,
         'appeal_overturn_rate' as metric,
         'all' as scope,
         'share' as unit,
@@ -418,7 +436,7 @@ with_targets as (
 
     select
         tiles.tile_key,
-        tiles.label,
+        tiles.tile_label,
         tiles.metric,
         tiles.scope,
         tiles.unit,
@@ -433,7 +451,7 @@ with_targets as (
         windows.days_covered,
         windows.days_in_window,
         windows.as_of,
-        measures.value,
+        measures.metric_value,
         measures.ci_low,
         measures.ci_high,
         measures.n,
@@ -449,14 +467,14 @@ with_targets as (
         measures.breached,
         measures.open_breached,
         measures.open_within_target,
-        coalesce(exact_target.target, default_target.target) as target,
+        coalesce(exact_target.target, default_target.target) as target,  -- noqa: RF04
         coalesce(exact_target.red_threshold, default_target.red_threshold) as red_threshold,
         coalesce(exact_target.direction, default_target.direction) as direction,
-        -- the value people read: none when suppressed or incomplete, the upper bound when only it is supported
+        -- the metric_value people read: none when suppressed or incomplete, the upper bound when only it is supported
         case
             when measures.is_suppressed or measures.is_incomplete then null
             when measures.is_upper_bound_only and measures.ci_high is not null then measures.ci_high
-            else measures.value
+            else measures.metric_value
         end as shown_value
     from tiles
     cross join windows
@@ -485,7 +503,7 @@ with_previous as (
 
     select
         with_status.*,
-        previous.value as previous_value,
+        previous.metric_value as previous_value,
         case
             when
                 with_status.is_suppressed or previous.is_suppressed
@@ -493,9 +511,9 @@ with_previous as (
                 then 'no_rate'
             when with_status.is_upper_bound_only or previous.is_upper_bound_only then 'upper_bound_only'
         end as change_blocked_reason,
-        with_status.value - previous.value as change_delta,
+        with_status.metric_value - previous.metric_value as change_delta,
         case
-            when previous.value <> 0 then (with_status.value - previous.value) / abs(previous.value)
+            when previous.metric_value != 0 then (with_status.metric_value - previous.metric_value) / abs(previous.metric_value)
         end as change_relative
     from with_status
     left join with_status as previous
@@ -524,7 +542,7 @@ final as (
 
     select
         tile_key,
-        label,
+        tile_label,
         metric,
         scope,
         unit,
@@ -539,7 +557,7 @@ final as (
         days_covered,
         days_in_window,
         as_of,
-        {{ fixed_decimal('value') }} as value,
+        {{ fixed_decimal('metric_value') }} as metric_value,
         {{ fixed_decimal('ci_low') }} as ci_low,
         {{ fixed_decimal('ci_high') }} as ci_high,
         {{ fixed_decimal('shown_value') }} as shown_value,
@@ -568,7 +586,7 @@ final as (
         is_change_flat,
         case
             when is_change_flat then 'flat'
-            when (change_delta < 0) = coalesce(direction = 'lower_is_better', metric <> 'sla_compliance') then 'good'
+            when (change_delta < 0) = coalesce(direction = 'lower_is_better', metric != 'sla_compliance') then 'good'
             else 'bad'
         end as change_sentiment
     from with_change
