@@ -1,5 +1,9 @@
 """The dashboard as one self-contained HTML page: inline CSS, inline SVG, a few lines of inline JS.
 
+Rendering only: every figure, interval, status and change comes computed from the dashboard models
+(data.py); here they are formatted for people (percent strings, rounding for display, "≤ X") and
+drawn. Arithmetic is allowed only in the fmt_* formatting helpers (tests/python/test_dashboard.py).
+
 Nothing is fetched: no CDN, no font, no image URL; the page opens from disk anywhere. The JS only
 checks that every chart was drawn and marks the page (`data-charts-drawn`) for the browser test.
 """
@@ -12,8 +16,8 @@ from html import escape
 from typing import Any
 
 from orchestration.dashboard import charts
-from orchestration.dashboard.data import DashboardData, Measure, Tile, previous, wilson
-from orchestration.dashboard.status import AMBER, GREEN, NONE, RED, Change, Target, find_target, rag
+from orchestration.dashboard.data import DashboardData, Measure, Tile
+from orchestration.dashboard.status import AMBER, GREEN, NONE, RED, Target, find_target
 
 PERIOD_CHANGE = {"month": "m/m", "half_year": "h/h", "year": "y/y"}
 STATUS_TEXT = {GREEN: "on target", AMBER: "watch", RED: "off target", NONE: "no target"}
@@ -26,7 +30,7 @@ def fmt_value(value: float | None, unit: str) -> str:
     if value is None:
         return "n/a"
     if unit == "share":
-        return f"{value * 100:.1f}%"
+        return f"{value:.1%}"
     if unit == "per_10k":
         return f"{value:.2f}" if abs(value) < 10 else f"{value:.1f}"
     if unit == "days":
@@ -63,10 +67,6 @@ def shown_value(measure: Measure) -> float | None:
     return measure.hi if measure.upper_bound_only and measure.hi is not None else measure.value
 
 
-def status_of(measure: Measure, target: Target | None) -> str:
-    return rag(shown_value(measure), target, upper_bound_only=measure.upper_bound_only)
-
-
 def target_text(target: Target | None, unit: str) -> str:
     if target is None:
         return "no target set"
@@ -77,47 +77,64 @@ def target_text(target: Target | None, unit: str) -> str:
     )
 
 
-def _pct(x: float) -> str:
-    return f"{x * 100:.0f}%"
+def fmt_pct(x: float) -> str:
+    return f"{x:.0%}"
 
 
 # ---------------------------------------------------------------- tiles
 
 
-def _change_html(current: Measure, prev: Measure, unit: str, lower: bool, label: str) -> str:
-    if current.suppressed or prev.suppressed or current.incomplete or prev.incomplete:
+def fmt_change(change: dict[str, Any], unit: str) -> str:
+    """Shares change in percentage points; per-10k values and counts in percent."""
+    delta, relative = change["change_delta"], change["change_relative"]
+    if delta is None:
+        return "n/a"
+    if change["is_change_flat"]:
+        return "■ 0.0 pp" if unit == "share" else "■ 0%"
+    arrow = "▲" if delta > 0 else "▼"
+    if unit == "share":
+        return f"{arrow} {abs(delta) * 100:.1f} pp"
+    if relative is None:
+        return f"{arrow} {abs(delta):,.1f}"
+    return f"{arrow} {abs(relative):.1%}" if abs(relative) < 0.1 else f"{arrow} {abs(relative):.0%}"
+
+
+def _change_html(current: Measure, unit: str, label: str) -> str:
+    """The change of a window against the one before, as fct_dashboard_tiles states it."""
+    change = current.change
+    if change.get("change_blocked_reason") == "no_rate":
         return f'<span class="chg flat" title="no rate to compare">— {escape(label)}</span>'
-    if current.upper_bound_only or prev.upper_bound_only:
+    if change.get("change_blocked_reason") == "upper_bound_only":
         # A bound moving says little: compare only when both windows support a point estimate.
         return f'<span class="chg flat" title="too few violating samples to compare">— {escape(label)}</span>'
-    change = Change(current.value, prev.value)
-    text = change.describe(unit)
+    if not change:
+        return f'<span class="chg flat">n/a {escape(label)}</span>'
+    delta = change["change_delta"]
     return (
-        f'<span class="chg {change.sentiment(lower, unit)}" data-delta="{"" if change.delta is None else change.delta}">'
-        f"{escape(text)} {escape(label)}</span>"
+        f'<span class="chg {change["change_sentiment"]}" data-delta="{"" if delta is None else delta}">'
+        f"{escape(fmt_change(change, unit))} {escape(label)}</span>"
     )
 
 
 def tile_html(tile: Tile, data: DashboardData) -> str:
     target = tile.target
-    lower = target.lower_is_better if target else True
-    status = status_of(tile.week, target)
+    status = tile.status
     w = tile.week
     badge = "no data" if w.value is None else STATUS_TEXT[status]
     big = display(w, tile.unit)
     unit_label = {"per_10k": "per 10k", "share": ""}.get(tile.unit, "")
     lines: list[str] = []
     if tile.key == "unwanted_impressions":
-        count = w.extra.get("unwanted_impressions")
+        count = w.extra.get("numerator")
         big_html = (
             f'<div class="value" data-value="{"" if count is None else count}">{escape(fmt_count(count))}'
             f'<span class="unit"> impressions</span></div>'
             f'<div class="sub" data-rate="{"" if w.value is None else w.value}">{escape(big)} per 10k impressions'
             f" · {escape(fmt_count(w.extra.get('impressions')))} served</div>"
         )
-        after = w.extra.get("after_signal")
+        after = w.extra.get("unwanted_after_signal_share")
         if count and after is not None:
-            lines.append(f"{_pct(after / count)} after a first signal (avoidable)")
+            lines.append(f"{fmt_pct(after)} after a first signal (avoidable)")
     else:
         big_html = (
             f'<div class="value" data-value="{"" if w.value is None else w.value}" '
@@ -138,20 +155,20 @@ def tile_html(tile: Tile, data: DashboardData) -> str:
             )
         elif w.upper_bound_only:
             big_html += (
-                f'<div class="sub">upper bound only: {w.extra.get("violating_samples") or 0} violating samples '
+                f'<div class="sub">upper bound only: {w.extra.get("numerator") or 0} violating samples '
                 f"(fewer than 10)</div>"
             )
     if w.n is not None and tile.unit == "share":
         lines.append(f"n = {w.n:,.0f}")
     if tile.metric == "sla_compliance" and w.extra.get("open_breached") is not None:
         lines.append(f"{w.extra['open_breached']:,} still open past target")
-    if tile.key == "spam_prevalence" and w.extra.get("label_completeness") is not None:
-        lines.append(f"labels {_pct(w.extra['label_completeness'])} complete")
+    if tile.key == "spam_prevalence" and w.extra.get("label_completeness") is not None and not w.incomplete:
+        lines.append(f"labels {fmt_pct(w.extra['label_completeness'])} complete")
     period_name = data.period.label()
-    prev_period_name = previous(data.period).label()
+    prev_period_name = data.prev_period.label()
     changes = (
-        _change_html(tile.week, tile.prev_week, tile.unit, lower, "w/w")
-        + _change_html(tile.period, tile.prev_period, tile.unit, lower, PERIOD_CHANGE[data.period.kind])
+        f'{_change_html(tile.week, tile.unit, "w/w")}'
+        f"{_change_html(tile.period, tile.unit, PERIOD_CHANGE[data.period.kind])}"
     )
     period_line = (
         f"{escape(period_name)}: {escape(display(tile.period, tile.unit))} · "
@@ -171,7 +188,7 @@ def tile_html(tile: Tile, data: DashboardData) -> str:
 </div>"""
 
 
-SEVERITY = {RED: 3, AMBER: 2, GREEN: 1, NONE: 0}
+SEVERITY = (RED, AMBER, GREEN)  # the group's badge shows the worst status of its rows
 
 
 def sla_group_html(tiles: list[Tile], data: DashboardData) -> str:
@@ -181,7 +198,7 @@ def sla_group_html(tiles: list[Tile], data: DashboardData) -> str:
     for tile in tiles:
         target = tile.target
         lower = target.lower_is_better if target else False
-        status = status_of(tile.week, tile.target)
+        status = tile.status
         statuses.append(status)
         w = tile.week
         op = "≤" if lower else "≥"
@@ -194,11 +211,11 @@ def sla_group_html(tiles: list[Tile], data: DashboardData) -> str:
             f'<td class="num strong">{escape(display(w, tile.unit))}</td>'
             f'<td class="num">{"" if w.n is None else f"{w.n:,.0f}"}</td>'
             f'<td class="num">{w.extra.get("open_breached") or 0:,}</td>'
-            f"<td>{_change_html(tile.week, tile.prev_week, tile.unit, lower, '')}</td>"
-            f"<td>{_change_html(tile.period, tile.prev_period, tile.unit, lower, '')}</td></tr>"
+            f"<td>{_change_html(tile.week, tile.unit, '')}</td>"
+            f"<td>{_change_html(tile.period, tile.unit, '')}</td></tr>"
         )
-    worst = max(statuses, key=lambda s: SEVERITY[s]) if statuses else NONE
-    off = sum(1 for s in statuses if s == RED)
+    worst = next((s for s in SEVERITY if s in statuses), NONE)
+    off = statuses.count(RED)
     badge = f"{off} of {len(statuses)} off target" if off else STATUS_TEXT[worst]
     return f"""
 <div class="tile wide status-{worst}" data-tile-group="published_slas" data-status="{worst}">
@@ -228,74 +245,70 @@ def _hidden(row: dict[str, Any]) -> bool:
 def _prevalence_points(rows: list[dict[str, Any]]) -> list[charts.Point]:
     return [
         charts.Point(
-            _d(r["date_day"]),
-            None if r["per_10k"] is None else float(r["per_10k"]),
-            None if r["ci_low_per_10k"] is None else float(r["ci_low_per_10k"]),
-            None if r["ci_high_per_10k"] is None else float(r["ci_high_per_10k"]),
+            _d(r["date_day"]), r["metric_value"], r["ci_low"], r["ci_high"],
             hollow=bool(r.get("is_upper_bound_only")),
-            note=f" · {r.get('labelled_samples') or 0} labelled, {r.get('violating_samples') or 0} violating",
+            note=f" · {r.get('n') or 0} labelled, {r.get('numerator') or 0} violating",
         )
         for r in rows
     ]
 
 
-def _share_points(rows: list[dict[str, Any]], num: str, den: str) -> list[charts.Point]:
-    pts = []
-    for r in rows:
-        n = r.get(den) or 0
-        lo, hi = wilson(r.get(num) or 0, n)
-        pts.append(
-            charts.Point(_d(r["date_day"]), None if not n else r[num] / n, lo, hi, note=f" · n = {n:,.0f}")
-        )
-    return pts
+def _share_points(rows: list[dict[str, Any]]) -> list[charts.Point]:
+    return [
+        charts.Point(_d(r["date_day"]), r["metric_value"], r["ci_low"], r["ci_high"], note=f" · n = {r['n'] or 0:,.0f}")
+        for r in rows
+    ]
 
 
 def _sla_points(rows: list[dict[str, Any]]) -> list[charts.Point]:
-    pts = []
-    for r in rows:
-        # the rate's denominator: decided reports and those already open past their target
-        decided = (r["compliant"] or 0) + (r["breached"] or 0) + (r["open_breached"] or 0)
-        lo, hi = wilson(r["compliant"] or 0, decided)
-        pts.append(
-            charts.Point(
-                _d(r["date_day"]), None if not decided else r["compliant"] / decided, lo, hi,
-                note=f" · {decided - (r['open_breached'] or 0):,} decided, {r['open_breached'] or 0:,} open past target, "
-                f"{r['open_within_target'] or 0:,} open within target",
-            )
+    return [
+        charts.Point(
+            _d(r["date_day"]), r["metric_value"], r["ci_low"], r["ci_high"],
+            note=f" · {r['decided'] or 0:,} decided, {r['open_breached'] or 0:,} open past target, "
+            f"{r['open_within_target'] or 0:,} open within target",
         )
-    return pts
+        for r in rows
+    ]
+
+
+def _count_points(rows: list[dict[str, Any]]) -> list[charts.Point]:
+    return [charts.Point(_d(r["date_day"]), r["metric_value"] or 0.0) for r in rows]
 
 
 def _share_fmt(x: float) -> str:
-    return f"{x * 100:.0f}%"
+    return f"{x:.0%}"
 
 
 def _per10k_fmt(x: float) -> str:
     return f"{x:g}" if x >= 1 or x == 0 else f"{x:.2f}"
 
 
+def _line(series: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The rows of a single-line series."""
+    return next(iter(series.values()), [])
+
+
 def trend_charts(data: DashboardData) -> list[tuple[str, str, str]]:
     """(title, caption, svg) for each trend chart."""
     t = data.trends
+    s = t["series"]
     tg = data.targets
     out: list[tuple[str, str, str]] = []
     prev_t = find_target(tg, "spam_prevalence_per_10k", "all")
-    daily = t.get("prevalence_daily") or []
-    supported = sum(1 for r in daily if not r.get("is_upper_bound_only"))
-    # When most days rest on fewer than 10 violating samples, a daily chart shows sampling noise.
-    daily_shown = bool(daily) and supported * 2 >= len(daily)
-    if "prevalence_weekly" in t:
+    daily = _line(s.get("prevalence_daily", {}))
+    daily_shown = t["prevalence_daily_shown"]
+    if "prevalence_weekly" in s:
         caption = "ISO weeks, pooled samples; band = 95% interval; open circle = upper bound only (≤)"
         if daily and not daily_shown:
             caption += (
-                f"; daily estimates not shown: {len(daily) - supported} of {len(daily)} days have fewer than "
-                "10 violating samples"
+                f"; daily estimates not shown: {t['prevalence_days_upper_bound_only']} of {t['prevalence_days']} "
+                "days have fewer than 10 violating samples"
             )
         out.append((
             "Spam prevalence per 10k impressions, weekly", caption,
             charts.time_chart(
                 "trend-prevalence-weekly", "Spam prevalence per 10k impressions, weekly",
-                [("all surfaces", _prevalence_points(t["prevalence_weekly"]))], fmt=_per10k_fmt,
+                [("all surfaces", _prevalence_points(_line(s["prevalence_weekly"])))], fmt=_per10k_fmt,
                 target=prev_t.target if prev_t else None, red_threshold=prev_t.red_threshold if prev_t else None,
             ),
         ))
@@ -309,65 +322,53 @@ def trend_charts(data: DashboardData) -> list[tuple[str, str, str]]:
                 target=prev_t.target if prev_t else None,
             ),
         ))
-    if "unwanted_daily" in t:
-        rows = t["unwanted_daily"]
-        before = [charts.Point(_d(r["date_day"]), float(r["before_signal"] or 0)) for r in rows]
-        after = [charts.Point(_d(r["date_day"]), float(r["after_signal"] or 0)) for r in rows]
-        other = [
-            charts.Point(
-                _d(r["date_day"]),
-                max(float(r["unwanted"] or 0) - float(r["before_signal"] or 0) - float(r["after_signal"] or 0), 0.0),
-            )
-            for r in rows
-        ]
-        series = [("before any signal", before), ("after a signal (avoidable)", after)]
-        if any(p.y for p in other):
-            series.append(("other", other))
+    if "unwanted_daily" in s:
+        parts = s["unwanted_daily"]
+        series = [(part, _count_points(rows)) for part, rows in parts.items()
+                  if part != "other" or any(r["metric_value"] for r in rows)]
         out.append((
             "Unwanted impressions per day",
             "by the day the impressions happened; past days grow as later actions land",
             charts.time_chart("trend-unwanted", "Unwanted impressions per day", series, fmt=fmt_count, stacked_bars=True),
         ))
     sla_t = find_target(tg, "sla_compliance", "overall")
-    if "sla_daily" in t:
+    if "sla_daily" in s:
         out.append((
             "SLA compliance by day received",
             "share of decided reports decided within target (compliant / decided); band = 95% Wilson interval",
             charts.time_chart(
-                "trend-sla", "SLA compliance by day received", [("all reports", _sla_points(t["sla_daily"]))],
+                "trend-sla", "SLA compliance by day received", [("all reports", _sla_points(_line(s["sla_daily"])))],
                 fmt=_share_fmt, y_cap=1.0, target=sla_t.target if sla_t else None,
                 red_threshold=sla_t.red_threshold if sla_t else None,
             ),
         ))
-    if t.get("backlog_daily"):
-        rows = t["backlog_daily"]
-        buckets = [k for k in rows[0] if k != "date_day"]
-        series = [(b, [charts.Point(_d(r["date_day"]), float(r[b] or 0)) for r in rows]) for b in buckets]
+    if "backlog_daily" in s:
+        series = [(part, _count_points(rows)) for part, rows in s["backlog_daily"].items()]
         out.append((
             "Open report backlog by age",
             "open reports at the end of each day (fct_sla_compliance_daily)",
             charts.time_chart("trend-backlog", "Open report backlog by age", series, fmt=fmt_count, stacked_bars=True),
         ))
     pro_t = find_target(tg, "proactive_rate", "all")
-    if "proactive_weekly" in t:
+    if "proactive_weekly" in s:
         out.append((
             "Proactive rate, weekly",
             "items first actioned in the week, actioned before any external report; band = 95% Wilson interval",
             charts.time_chart(
                 "trend-proactive", "Proactive rate, weekly",
-                [("all policies", _share_points(t["proactive_weekly"], "proactive", "actioned"))],
+                [("all policies", _share_points(_line(s["proactive_weekly"])))],
                 fmt=_share_fmt, y_cap=1.0, target=pro_t.target if pro_t else None,
                 red_threshold=pro_t.red_threshold if pro_t else None,
             ),
         ))
     app_t = find_target(tg, "appeal_overturn_rate", "all")
-    if "overturn_weekly" in t:
+    if "overturn_weekly" in s:
         out.append((
             "Appeal overturn rate, weekly",
             "appeals resolved in the week that reversed the decision; band = 95% Wilson interval",
             charts.time_chart(
                 "trend-overturn", "Appeal overturn rate, weekly",
-                [("resolved appeals", _share_points(t["overturn_weekly"], "reversed", "resolved"))],
+                [("resolved appeals", _share_points(_line(s["overturn_weekly"])))],
                 fmt=_share_fmt, y_cap=1.0, target=app_t.target if app_t else None,
                 red_threshold=app_t.red_threshold if app_t else None,
             ),
@@ -377,7 +378,7 @@ def trend_charts(data: DashboardData) -> list[tuple[str, str, str]]:
 
 def breakdown_charts(data: DashboardData) -> list[tuple[str, str, str]]:
     b = data.breakdowns
-    window = b["window"].label(data.as_of_date)
+    window = b["window"].label(with_coverage=True)
     out: list[tuple[str, str, str]] = []
     prev_t = find_target(data.targets, "spam_prevalence_per_10k", "all")
     for dim in ("surface", "country"):
@@ -386,16 +387,15 @@ def breakdown_charts(data: DashboardData) -> list[tuple[str, str, str]]:
             continue
         bars = [
             charts.Bar(
-                str(r[dim]), None if r["per_10k"] is None or _hidden(r) else float(r["per_10k"]),
-                None if r["ci_low_per_10k"] is None or _hidden(r) else float(r["ci_low_per_10k"]),
-                None if r["ci_high_per_10k"] is None or _hidden(r) else float(r["ci_high_per_10k"]),
-                note=f" · {r.get('labelled_samples') or 0} labelled samples"
-                + (" · insufficient sample" if _hidden(r) else ""),
+                str(r["category"]), None if _hidden(r) else r["metric_value"],
+                None if _hidden(r) else r["ci_low"],
+                None if _hidden(r) else r["ci_high"],
+                note=f" · {r.get('n') or 0} labelled samples" + (" · insufficient sample" if _hidden(r) else ""),
                 hollow=bool(r.get("is_upper_bound_only")),
             )
             for r in b[key]
         ]
-        which = "" if dim == "surface" else f"the {len(bars)} countries with the most samples; "
+        which = "" if dim == "surface" else f"the {b[key][0]['labels_shown']} countries with the most samples; "
         out.append((
             f"Spam prevalence by {dim}",
             f"per 10k impressions, {window}; {which}whiskers = 95% interval; dashed bar = upper bound only (≤)",
@@ -407,33 +407,28 @@ def breakdown_charts(data: DashboardData) -> list[tuple[str, str, str]]:
         if key in b:
             bars = [
                 charts.Bar(
-                    str(r["label"]), float(r["unwanted"] or 0),
-                    note=f" · {(r['unwanted'] or 0) / r['impressions'] * 10_000:.1f} per 10k impressions"
-                    if r["impressions"] else "",
+                    str(r["category"]), r["metric_value"] or 0.0,
+                    note="" if r["unwanted_per_10k"] is None else f" · {r['unwanted_per_10k']:.1f} per 10k impressions",
                 )
                 for r in b[key]
             ]
-            shown = len(b[key])
-            total = b.get(f"{key}_total", shown)
-            caption = f"{window}" + (f"; top {shown} of {total}" if total > shown else "")
+            head = b[key][0]
+            more = head["labels_total"] > head["labels_shown"]
+            caption = f"{window}" + (f"; top {head['labels_shown']} of {head['labels_total']}" if more else "")
             out.append((title, caption, charts.bar_chart(f"bd-unwanted-{dim}", title, bars, fmt=fmt_count)))
     sla_t = find_target(data.targets, "sla_compliance", "overall")
     for dim, title in (("queue", "SLA compliance by queue"), ("vendor", "SLA compliance by vendor"),
                        ("reporter_type", "SLA compliance by reporter type")):
         key = f"sla_by_{dim}"
         if key in b:
-            bars = []
-            colors = []
-            for r in b[key]:
-                decided = (r["compliant"] or 0) + (r["breached"] or 0)
-                denominator = decided + (r["open_breached"] or 0)
-                lo, hi = wilson(r["compliant"] or 0, denominator)
-                value = None if not denominator else r["compliant"] / denominator
-                bars.append(charts.Bar(
-                    str(r["label"]), value, lo, hi,
-                    note=f" · {decided:,} decided, {r['open_breached'] or 0:,} open past target",
-                ))
-                colors.append(STATUS_COLOR[rag(value, sla_t)])
+            bars = [
+                charts.Bar(
+                    str(r["category"]), r["metric_value"], r["ci_low"], r["ci_high"],
+                    note=f" · {r['decided'] or 0:,} decided, {r['open_breached'] or 0:,} open past target",
+                )
+                for r in b[key]
+            ]
+            colors = [STATUS_COLOR[r["status"]] for r in b[key]]
             out.append((
                 title, f"reports received {window}; whiskers = 95% Wilson interval; colour = status vs overall target",
                 charts.bar_chart(f"bd-sla-{dim.replace('_', '-')}", title, bars, fmt=_share_fmt,
@@ -448,7 +443,7 @@ STATUS_COLOR = {GREEN: "#2f855a", AMBER: "#c88a12", RED: "#c53030", NONE: charts
 # ---------------------------------------------------------------- tables
 
 
-def _cell(value: Any) -> str:
+def fmt_cell(value: Any) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -458,22 +453,20 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}"
     if isinstance(value, list):
-        return ", ".join(_cell(v) for v in value)
+        return ", ".join(fmt_cell(v) for v in value)
     return str(value)
 
 
 def breaches_html(data: DashboardData) -> str:
     br = data.breaches
-    if not br.get("available"):
-        return '<p class="missing">fct_report_sla is not in the warehouse yet.</p>'
     if not br["total"]:
         return '<p class="ok" data-open-breaches="0">No open SLA breaches.</p>'
     cols = [*br["columns"], "age_hours", "overdue_hours"]
     head = "".join(f"<th>{escape(c.replace('_', ' '))}</th>" for c in cols)
     body = "".join(
-        "<tr>" + "".join(f"<td>{escape(_cell(r.get(c)))}</td>" for c in cols) + "</tr>" for r in br["rows"]
+        "<tr>" + "".join(f"<td>{escape(fmt_cell(r.get(c)))}</td>" for c in cols) + "</tr>" for r in br["rows"]
     )
-    by_type = ", ".join(f"{escape(k)}: {v:,}" for k, v in sorted(br["by_reporter"].items(), key=lambda kv: -kv[1]))
+    by_type = ", ".join(f"{escape(k)}: {v:,}" for k, v in br["by_reporter"])
     more = f" (the {len(br['rows'])} most overdue shown)" if br["total"] > len(br["rows"]) else ""
     return (
         f'<p data-open-breaches="{br["total"]}"><strong>{br["total"]:,}</strong> reports are open past their '
@@ -484,13 +477,12 @@ def breaches_html(data: DashboardData) -> str:
 
 def incidents_html(data: DashboardData) -> str:
     inc = data.incidents
-    assert inc is not None
     if not inc["rows"]:
         return f'<p class="ok" data-incidents="0">No incident active or with activity in the last {inc["days"]} days.</p>'
     cols = inc["columns"]
     head = "".join(f"<th>{escape(c.replace('_', ' '))}</th>" for c in cols)
     body = "".join(
-        "<tr>" + "".join(f"<td>{escape(_cell(r.get(c)))}</td>" for c in cols) + "</tr>" for r in inc["rows"]
+        "<tr>" + "".join(f"<td>{escape(fmt_cell(r.get(c)))}</td>" for c in cols) + "</tr>" for r in inc["rows"]
     )
     more = f"; the {len(inc['rows'])} first shown" if inc["total"] > len(inc["rows"]) else ""
     return (
@@ -506,26 +498,19 @@ def freshness_html(data: DashboardData) -> str:
     measures = fr["measures"]
     head = "<th>feed</th><th>latest data</th><th>behind as-of</th><th>status</th>" + "".join(
         f"<th>{escape(c.replace('_', ' '))} (latest delivery)</th>" for c in measures
-    ) + ("<th>read from</th>" if not measures else "")
+    )
     body = []
     for r in fr["rows"]:
-        status = rag(r["lag_days"], find_target(data.targets, "feed_lag_days", r["feed"]))
+        status = r["status"]
         cells = [
             f"<td>{escape(r['feed'])}</td>",
-            f"<td>{escape(_cell(r['latest']))}</td>",
+            f"<td>{escape(fmt_cell(r['latest_delivered_dt']))}</td>",
             f"<td>{'—' if r['lag_days'] is None else str(r['lag_days']) + ' d'}</td>",
             f'<td><span class="pill status-{status}">{STATUS_TEXT[status]}</span></td>',
         ]
-        cells += [f"<td>{escape(_cell(r.get(c)))}</td>" for c in measures]
-        if not measures:
-            cells.append(f"<td><code>{escape(r.get('from', ''))}</code></td>")
+        cells.extend(f"<td>{escape(fmt_cell(r.get(c)))}</td>" for c in measures)
         body.append(f'<tr data-feed="{escape(r["feed"])}">' + "".join(cells) + "</tr>")
     note = ""
-    if fr["unknown"]:
-        note = (
-            f'<p class="note">No freshness signal in the published warehouse for: {escape(", ".join(fr["unknown"]))} '
-            f"(the load report is not published).</p>"
-        )
     return (
         f'<p class="note">Source: {escape(fr["source"])}. Default {escape(target_text(lag_t, "days"))}; '
         "monthly feeds have their own (see Targets).</p>"
@@ -646,7 +631,7 @@ def page_summary(data: DashboardData) -> dict[str, Any]:
 
     def measure(m: Measure, unit: str) -> dict[str, Any]:
         return {"value": m.value, "ci_low": m.lo, "ci_high": m.hi, "upper_bound_only": m.upper_bound_only,
-                "n": m.n, "display": display(m, unit), **{k: v for k, v in m.extra.items() if not isinstance(v, date)}}
+                "n": m.n, "display": display(m, unit), "status": m.status, **m.extra}
 
     return {
         "as_of": data.as_of.isoformat(),
@@ -656,35 +641,29 @@ def page_summary(data: DashboardData) -> dict[str, Any]:
         "tiles": [
             {
                 "key": t.key, "label": t.label, "metric": t.metric, "scope": t.scope, "unit": t.unit,
-                "status": status_of(t.week, t.target),
+                "status": t.status,
                 "week": measure(t.week, t.unit), "previous_week": measure(t.prev_week, t.unit),
                 "period": measure(t.period, t.unit), "previous_period": measure(t.prev_period, t.unit),
             }
             for t in data.tiles
         ],
-        "open_breaches": data.breaches.get("total"),
-        "missing_marts": data.missing,
+        "open_breaches": data.breaches["total"],
     }
 
 
 def render(data: DashboardData, built_at: datetime) -> str:
     per_sla = [t for t in data.tiles if t.metric == "sla_compliance" and t.scope != "overall"]
-    tiles = ""
+    parts = []
     for t in data.tiles:
         if t in per_sla:
             continue
-        tiles += tile_html(t, data)
+        parts.append(tile_html(t, data))
         if t.key == "sla_overall" and per_sla:
-            tiles += sla_group_html(per_sla, data)
+            parts.append(sla_group_html(per_sla, data))
+    tiles = "".join(parts)
     trends = "".join(_figure(*c) for c in trend_charts(data))
     breakdowns = "".join(_figure(*c) for c in breakdown_charts(data))
-    missing = (
-        f'<p class="missing">Not in the warehouse yet, so not shown: {escape(", ".join(data.missing))}.</p>'
-        if data.missing else ""
-    )
-    incidents = ""
-    if data.incidents is not None:
-        incidents = f'<section id="incidents"><h2>Current incidents</h2>{incidents_html(data)}</section>'
+    incidents = f'<section id="incidents"><h2>Current incidents</h2>{incidents_html(data)}</section>'
     summary = json.dumps(page_summary(data), default=str, ensure_ascii=False).replace("</", "<\\/")
     as_of = data.as_of.strftime("%Y-%m-%d %H:%M UTC")
     trend_from = data.trends["start"]
@@ -700,19 +679,18 @@ def render(data: DashboardData, built_at: datetime) -> str:
 <header>
   <h1>Integrity at a glance</h1>
   <span class="meta">Data as of <strong id="as-of" data-as-of="{escape(data.as_of.isoformat())}">{escape(as_of)}</strong></span>
-  <span class="meta">Week: <strong>{escape(data.week.label(data.as_of_date))}</strong></span>
-  <span class="meta">Period: <strong>{escape(data.period.label(data.as_of_date))}</strong></span>
+  <span class="meta">Week: <strong>{escape(data.week.label(with_coverage=True))}</strong></span>
+  <span class="meta">Period: <strong>{escape(data.period.label(with_coverage=True))}</strong></span>
   <span class="meta">Built {escape(built_at.strftime("%Y-%m-%d %H:%M UTC"))} from the {escape(data.source)} warehouse</span>
 </header>
 <main>
-{missing}
 <section id="tiles"><h2>Headline</h2><div class="tiles">{tiles}</div>
 <p class="note">Tile values are for the week; changes compare with the previous week (w/w) and
-{escape(data.period.label(data.as_of_date))} with {escape(previous(data.period).label())}
+{escape(data.period.label(with_coverage=True))} with {escape(data.prev_period.label())}
 ({PERIOD_CHANGE[data.period.kind]}). Shares change in percentage points (pp), other values in percent;
 a change shown in red is a change for the worse.</p></section>
 <section id="trends"><h2>Trends since {escape(trend_from.strftime("%b %d, %Y"))}</h2><div class="grid">{trends}</div></section>
-<section id="breakdowns"><h2>Breakdowns, {escape(data.period.label(data.as_of_date))}</h2><div class="grid">{breakdowns}</div></section>
+<section id="breakdowns"><h2>Breakdowns, {escape(data.period.label(with_coverage=True))}</h2><div class="grid">{breakdowns}</div></section>
 <section id="breaches"><h2>Open SLA breaches</h2>{breaches_html(data)}</section>
 {incidents}
 <section id="freshness"><h2>Freshness of every feed</h2>{freshness_html(data)}</section>

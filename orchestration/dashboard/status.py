@@ -1,6 +1,8 @@
-"""Targets, red/amber/green status and period-over-period change for the headline tiles.
+"""Targets of the headline tiles, as the page names them.
 
-Pure functions over plain values, so the rules are unit-tested without a warehouse.
+The status of a value against its target (red / amber / green) and the change against the window
+before are computed in the warehouse (macro dashboard_status, models/marts/dashboard/); this module
+only holds the targets for display (the Targets table, the target lines of the charts).
 """
 
 from __future__ import annotations
@@ -57,72 +59,3 @@ def targets_from_csv(path: Path = TARGETS_CSV) -> dict[tuple[str, str], Target]:
 def find_target(targets: dict[tuple[str, str], Target], metric: str, scope: str) -> Target | None:
     """The row for (metric, scope), else the metric's `*` default, else none."""
     return targets.get((metric, scope)) or targets.get((metric, "*"))
-
-
-def rag(value: float | None, target: Target | None, *, upper_bound_only: bool = False) -> str:
-    """green when the value meets the target, red when worse than the red threshold, amber between.
-
-    With `upper_bound_only` the value is an upper bound ("≤ X"): it proves green when the bound meets
-    the target but can never prove red, so it is at worst amber.
-    """
-    if value is None or target is None:
-        return NONE
-    if target.lower_is_better:
-        good, bad = value <= target.target, value > target.red_threshold
-    else:
-        good, bad = value >= target.target, value < target.red_threshold
-    if good:
-        return GREEN
-    if upper_bound_only:
-        return AMBER
-    return RED if bad else AMBER
-
-
-@dataclass(frozen=True)
-class Change:
-    """A change between two values: `delta` (absolute), `relative` (delta / previous) and whether it is good."""
-
-    current: float | None
-    previous: float | None
-
-    @property
-    def delta(self) -> float | None:
-        if self.current is None or self.previous is None:
-            return None
-        return self.current - self.previous
-
-    @property
-    def relative(self) -> float | None:
-        if self.delta is None or not self.previous:
-            return None
-        return self.delta / abs(self.previous)
-
-    def is_flat(self, unit: str) -> bool:
-        """No change at the precision shown (0.1 pp for shares, 0.5% otherwise)."""
-        if self.delta is None:
-            return True
-        if unit == "share":
-            return abs(self.delta) < 0.0005
-        if self.relative is None:
-            return abs(self.delta) < 0.05
-        return abs(self.relative) < 0.005
-
-    def sentiment(self, lower_is_better: bool, unit: str = "share") -> str:
-        """good / bad / flat (no visible change, or unknown), from the metric's direction."""
-        if self.delta is None or self.is_flat(unit):
-            return "flat"
-        return "good" if (self.delta < 0) == lower_is_better else "bad"
-
-    def describe(self, unit: str) -> str:
-        """Shares change in percentage points; per-10k values and counts in percent."""
-        if self.delta is None:
-            return "n/a"
-        if self.is_flat(unit):
-            return "■ 0.0 pp" if unit == "share" else "■ 0%"
-        arrow = "▲" if self.delta > 0 else "▼"
-        if unit == "share":
-            return f"{arrow} {abs(self.delta) * 100:.1f} pp"
-        if self.relative is None:
-            return f"{arrow} {abs(self.delta):,.1f}"
-        pct = abs(self.relative) * 100
-        return f"{arrow} {pct:.1f}%" if pct < 10 else f"{arrow} {pct:.0f}%"

@@ -1,57 +1,73 @@
-"""Leadership dashboard: status rules, charts, and pages built from small warehouses.
+"""Leadership dashboard: status rules, charts, pages built from small warehouses, and the rule that
+the dashboard's Python computes no statistic.
 
 `small_warehouse` writes a DuckDB file with the marts' shapes (columns as in models/marts/*.sql)
-and hand-chosen values, so every tile can be recomputed here independently of the dashboard code.
-The last test builds on the simulated xs warehouse (conftest) against the real marts.
+and hand-chosen values, then builds the dashboard models (models/marts/dashboard/) on it from their
+SQL as dbt compiled it (`$DBT_TARGET_PATH/compiled`), so every tile can be recomputed here from the
+marts independently of the dashboard code. One test builds on the simulated xs warehouse (conftest)
+against the real marts.
 """
 
 from __future__ import annotations
 
+import ast
 import json
+import os
 import re
 import shutil
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 
 import duckdb
+import jinja2
 import pytest
+from helpers_warehouse import built_manifest_path
 
 from orchestration.dashboard import charts
+from orchestration.dashboard import data as dashboard_data
 from orchestration.dashboard.build import build_dashboard
-from orchestration.dashboard.data import PSEUDONYM, previous, wilson, window_of
-from orchestration.dashboard.status import (
-    AMBER,
-    GREEN,
-    HIGHER,
-    LOWER,
-    NONE,
-    RED,
-    TARGETS_CSV,
-    Change,
-    Target,
-    find_target,
-    rag,
-    targets_from_csv,
-)
+from orchestration.dashboard.data import PSEUDONYM
+from orchestration.dashboard.render import fmt_change
+from orchestration.dashboard.status import AMBER, GREEN, NONE, RED, TARGETS_CSV, find_target, targets_from_csv
 from orchestration.errors import UserError
-from orchestration.paths import data_paths
+from orchestration.paths import PROJECT_DIR, data_paths
 
 AS_OF = datetime(2026, 10, 31, 18, 0, 0)
 START = date(2026, 9, 1)
 SURFACES = ("home", "search", "radio")
 COUNTRIES = ("DE", "FR", "SE", "PL")
+DASHBOARD = PROJECT_DIR / "orchestration" / "dashboard"
 
 
-# ---------------------------------------------------------------- status rules
+# ---------------------------------------------------------------- status rules (macro dashboard_status)
 
 
-def _t(direction: str, target: float, red: float) -> Target:
-    return Target("m", "all", direction, target, red, "share")
+def rag(value: float | None, target: tuple[str, float, float] | None, *, upper_bound_only: bool = False) -> str:
+    """The status the macro dashboard_status gives, evaluated in DuckDB (the rule lives in SQL)."""
+    source = (PROJECT_DIR / "macros" / "metrics" / "dashboard_status.sql").read_text()
+    macro = jinja2.Environment().from_string(source).module.dashboard_status  # type: ignore[attr-defined]
+    sql = macro("v", "t", "r", "d", "u")
+    direction, goal, red = target if target else (None, None, None)
+    con = duckdb.connect()
+    got = con.execute(
+        f"select {sql} from (select ?::double as v, ?::double as t, ?::double as r, ?::varchar as d, ?::boolean as u)",
+        [value, goal, red, direction, upper_bound_only],
+    ).fetchone()[0]
+    con.close()
+    return got
+
+
+LOWER, HIGHER = "lower_is_better", "higher_is_better"
+
+
+def _rt(t: object) -> tuple[str, float, float]:
+    return (t.direction, t.target, t.red_threshold)  # type: ignore[attr-defined]
 
 
 def test_rag_lower_is_better_edges() -> None:
-    t = _t(LOWER, 10, 20)
+    t = (LOWER, 10, 20)
     assert rag(10, t) == GREEN  # at the target is on target
     assert rag(10.01, t) == AMBER
     assert rag(20, t) == AMBER  # at the red threshold is not yet red
@@ -61,7 +77,7 @@ def test_rag_lower_is_better_edges() -> None:
 
 
 def test_rag_higher_is_better_edges() -> None:
-    t = _t(HIGHER, 0.95, 0.90)
+    t = (HIGHER, 0.95, 0.90)
     assert rag(0.95, t) == GREEN
     assert rag(0.93, t) == AMBER
     assert rag(0.90, t) == AMBER
@@ -69,19 +85,23 @@ def test_rag_higher_is_better_edges() -> None:
 
 
 def test_upper_bound_only_is_green_or_at_worst_amber() -> None:
-    t = _t(LOWER, 10, 20)
+    t = (LOWER, 10, 20)
     assert rag(8, t, upper_bound_only=True) == GREEN  # "≤ 8" proves the target is met
     assert rag(50, t, upper_bound_only=True) == AMBER  # "≤ 50" proves nothing bad
 
 
-def test_change_describe_and_sentiment() -> None:
-    assert Change(0.93, 0.95).describe("share") == "▼ 2.0 pp"
-    assert Change(0.93, 0.95).sentiment(lower_is_better=False) == "bad"
-    assert Change(12.0, 10.0).describe("per_10k") == "▲ 20%"
-    assert Change(12.0, 10.0).sentiment(lower_is_better=True) == "bad"
-    assert Change(8.0, 10.0).sentiment(lower_is_better=True) == "good"
-    assert Change(None, 10.0).describe("share") == "n/a"
-    assert Change(3.0, 0.0).describe("per_10k") == "▲ 3.0"
+def _change(delta: float | None, relative: float | None, flat: bool) -> dict[str, object]:
+    return {"change_delta": delta, "change_relative": relative, "is_change_flat": flat}
+
+
+def test_change_is_formatted_from_the_model() -> None:
+    # fct_dashboard_tiles gives the delta, the relative change and whether it is flat; render formats.
+    assert fmt_change(_change(-0.02, -0.0210526, False), "share") == "▼ 2.0 pp"
+    assert fmt_change(_change(2.0, 0.2, False), "per_10k") == "▲ 20%"
+    assert fmt_change(_change(0.5, 0.05, False), "per_10k") == "▲ 5.0%"
+    assert fmt_change(_change(None, None, True), "share") == "n/a"
+    assert fmt_change(_change(3.0, None, False), "per_10k") == "▲ 3.0"
+    assert fmt_change(_change(0.0001, 0.001, True), "share") == "■ 0.0 pp"
 
 
 def test_targets_seed_is_valid_and_has_every_tile_metric() -> None:
@@ -99,34 +119,6 @@ def test_targets_seed_is_valid_and_has_every_tile_metric() -> None:
         assert (t.target <= t.red_threshold) if t.lower_is_better else (t.target >= t.red_threshold)
     assert find_target(targets, "sla_compliance", "some_new_sla") == targets[("sla_compliance", "*")]
     assert find_target(targets, "sla_compliance", "trusted_flagger") == targets[("sla_compliance", "trusted_flagger")]
-
-
-def test_sla_scope_from_the_matched_target_id() -> None:
-    from orchestration.dashboard.data import sla_scope_of
-
-    assert sla_scope_of("trusted_flagger/*/*/*/2024-01-01") == ("trusted_flagger", "trusted flagger")
-    assert sla_scope_of("*/*/*/safety/2024-01-01") == ("safety", "safety")
-    assert sla_scope_of("user/dsa_notice_form/*/*/2024-01-01") == ("user_dsa_notice_form", "user · dsa notice form")
-    assert sla_scope_of("*/*/*/*/2024-01-01") == ("default", "all reports (default)")
-    assert sla_scope_of("authority") == ("authority", "authority")
-
-
-def test_windows() -> None:
-    week = window_of("week", date(2026, 10, 31))
-    assert (week.start, week.end) == (date(2026, 10, 26), date(2026, 11, 2))
-    assert previous(week).start == date(2026, 10, 19)
-    assert week.label(date(2026, 10, 31)).endswith("to date (6 of 7 days)")
-    month = window_of("month", date(2026, 10, 31))
-    assert (month.start, month.end, previous(month).start) == (date(2026, 10, 1), date(2026, 11, 1), date(2026, 9, 1))
-    half = window_of("half_year", date(2026, 10, 31))
-    assert (half.start, previous(half).start) == (date(2026, 7, 1), date(2026, 1, 1))
-
-
-def test_wilson_matches_known_value() -> None:
-    lo, hi = wilson(8, 10)
-    assert lo == pytest.approx(0.4902, abs=1e-4)
-    assert hi == pytest.approx(0.9433, abs=1e-4)
-    assert wilson(0, 0) == (None, None)
 
 
 # ---------------------------------------------------------------- charts
@@ -359,8 +351,63 @@ def make_small_warehouse(path: Path, *, as_of: datetime = AS_OF) -> Path:
         """,
         {"start": START, "as_of": as_of},
     )
+    # No incident yet (test_incidents_section_lists_current_incidents adds some), and the load
+    # reconciliation the freshness section reads: reports delivered up to the as-of day, impressions
+    # two days behind, moderators on the first of the month.
+    con.execute(
+        """
+        create table marts.fct_incidents (incident_id varchar, incident_type varchar, series_type varchar,
+            series_key varchar, link_domains varchar[], first_seen_at timestamp, first_activity_at timestamp,
+            last_activity_at timestamp, first_action_at timestamp, items bigint, accounts bigint,
+            actioned_items bigint, impressions bigint, anomaly_days integer, peak_score decimal(18, 8),
+            status varchar, top_contributors varchar[])
+        """
+    )
+    con.execute("create schema quarantine")
+    con.execute(
+        """
+        create table quarantine.rpt_load_reconciliation as
+        select feed, delivered_dt::date as delivered_dt, 1::bigint as files, 0::bigint as empty_files,
+               0::bigint as unreadable_files, 10::bigint as raw_records, 9::bigint as clean,
+               1::bigint as quarantined, 0::bigint as duplicates, 0::bigint as superseded, 0::bigint as held
+        from (values ('reports', $as_of::date), ('reports', $as_of::date - 1), ('impressions', $as_of::date - 2),
+                     ('moderators', date_trunc('month', $as_of::date)::date)) t(feed, delivered_dt)
+        """,
+        {"as_of": as_of},
+    )
     con.close()
+    build_dashboard_models(path)
     return path
+
+
+def _compiled_dashboard_models() -> list[tuple[str, str, str]]:
+    """(schema, name, SQL) of the dashboard models in build order, as dbt compiled them."""
+    manifest = json.loads(built_manifest_path().read_text())
+    target = Path(os.environ["DBT_TARGET_PATH"])
+    nodes = {n["name"]: n for n in manifest["nodes"].values() if n.get("resource_type") == "model"}
+    out = []
+    first = ("int_dashboard_windows", "dim_dashboard_target")
+    for name in (*first, *(m for m in dashboard_data.MODELS if m not in first)):
+        node = nodes[name]
+        compiled = target / "compiled" / node["package_name"] / node["original_file_path"]
+        if not compiled.exists():
+            message = f"{compiled} is missing: build the project (`integrity build`) with DBT_TARGET_PATH={target}"
+            if os.environ.get("CI") == "true":
+                pytest.fail(message)
+            pytest.skip(message)
+        out.append((node["schema"], name, compiled.read_text()))
+    return out
+
+
+def build_dashboard_models(path: Path) -> None:
+    """(Re)build the dashboard models over a hand-made warehouse (file name warehouse.duckdb, the
+    catalog the compiled SQL names), as `dbt build` would over the real marts."""
+    assert path.name == "warehouse.duckdb"
+    con = duckdb.connect(str(path))
+    for schema, name, sql in _compiled_dashboard_models():
+        con.execute(f"create schema if not exists {schema}")
+        con.execute(f"create or replace table {schema}.{name} as {sql}")
+    con.close()
 
 
 @pytest.fixture
@@ -487,7 +534,7 @@ def test_tile_values_equal_the_marts(small_data: Path) -> None:
             [week_start, week_end, id_prefix],
         ).fetchone()
         assert float(tile_attr(tiles[f"sla_{scope}"], "data-value")) == pytest.approx(c / k)
-        assert tiles[f"sla_{scope}"]["status"] == rag(c / k, find_target(targets_from_csv(), "sla_compliance", scope))
+        assert tiles[f"sla_{scope}"]["status"] == rag(c / k, _rt(find_target(targets_from_csv(), "sla_compliance", scope)))
     assert sorted(k for k in tiles if k.startswith("sla_")) == [
         "sla_authority_authority_portal", "sla_overall", "sla_trusted_flagger", "sla_user",
     ]  # internal targets are not published SLAs
@@ -517,7 +564,7 @@ def test_tile_values_equal_the_marts(small_data: Path) -> None:
     delta = compliant / known - pc / pk
     assert f"{abs(delta) * 100:.1f} pp w/w" in sla["text"]
     # Status against the seed's target.
-    status = rag(compliant / known, targets_from_csv()[("sla_compliance", "overall")])
+    status = rag(compliant / known, _rt(targets_from_csv()[("sla_compliance", "overall")]))
     assert sla["status"] == status
     con.close()
 
@@ -531,6 +578,7 @@ def test_upper_bound_only_prevalence_shows_le(small_data: Path) -> None:
         "where period_type = 'week' and period_start = '2026-10-26' and surface = 'all'"
     )
     con.close()
+    build_dashboard_models(db)
     html = build_dashboard(data_paths(small_data)).read_text()
     tile = parse(html).tiles["spam_prevalence"]
     assert value_text(html, "spam_prevalence") == "≤ 261.3"  # the bound, not the point estimate
@@ -554,7 +602,7 @@ def test_sections_present(small_data: Path) -> None:
     html = build_dashboard(data_paths(small_data)).read_text()
     for section in ("tiles", "trends", "breakdowns", "breaches", "freshness", "targets"):
         assert f'<section id="{section}">' in html
-    assert 'id="incidents"' not in html  # no fct_incidents in this warehouse
+    assert 'data-incidents="0"' in html  # no incident in this warehouse
     for chart in ("trend-prevalence-weekly", "trend-unwanted", "trend-sla", "trend-proactive", "trend-overturn",
                   "bd-prevalence-surface", "bd-prevalence-country", "bd-unwanted-country", "bd-sla-queue",
                   "bd-sla-vendor", "bd-sla-reporter-type"):
@@ -566,11 +614,12 @@ def test_sections_present(small_data: Path) -> None:
     assert 'data-feed="impressions"' in html and 'data-feed="reports"' in html
 
 
-def test_incidents_section_appears_with_the_mart(small_data: Path) -> None:
-    con = duckdb.connect(str(small_data / "published" / "warehouse.duckdb"))
+def test_incidents_section_lists_current_incidents(small_data: Path) -> None:
+    db = small_data / "published" / "warehouse.duckdb"
+    con = duckdb.connect(str(db))
     con.execute(
         """
-        create table marts.fct_incidents as
+        insert into marts.fct_incidents by name
         select * from (values
             ('anomaly:a', 'anomaly', 'link_domain', 'beatz-promo.top', ['beatz-promo.top'],
              timestamp '2026-10-26 00:00', timestamp '2026-10-31 17:00', null::timestamp, 0, 15, null, null, 3,
@@ -580,10 +629,12 @@ def test_incidents_section_appears_with_the_mart(small_data: Path) -> None:
             ('anomaly:c', 'anomaly', 'reports', 'spam:FR', [], timestamp '2026-09-02 00:00',
              timestamp '2026-09-04 23:59', null, 15, 0, null, null, 3, 9.0, 'ended', [])
         ) t(incident_id, incident_type, series_type, series_key, link_domains, first_seen_at, last_activity_at,
-            first_action_at, items, accounts, actioned_items, impressions, anomaly_days, peak_score, status, top_items)
+            first_action_at, items, accounts, actioned_items, impressions, anomaly_days, peak_score, status,
+            top_contributors)
         """
     )
     con.close()
+    build_dashboard_models(db)
     html = build_dashboard(data_paths(small_data)).read_text()
     assert '<section id="incidents">' in html and "beatz-promo.top" in html and "spam:US" in html
     assert "spam:FR" not in html  # ended weeks ago: not current
@@ -611,7 +662,7 @@ def test_clear_error_when_the_warehouse_has_no_marts_yet(tmp_path: Path) -> None
     root = tmp_path / "data"
     root.mkdir()
     duckdb.connect(str(root / "warehouse.duckdb")).execute("create schema raw; create table raw.t(x int)").close()
-    with pytest.raises(UserError, match="no marts with data yet"):
+    with pytest.raises(UserError, match="run `integrity build`"):
         build_dashboard(data_paths(root))
 
 
@@ -629,20 +680,20 @@ def test_cli_builds(small_data: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "index.html" in capsys.readouterr().out
 
 
-def test_missing_marts_are_named_not_fatal(small_data: Path) -> None:
+def test_a_missing_dashboard_model_is_one_clear_error(small_data: Path) -> None:
     con = duckdb.connect(str(small_data / "published" / "warehouse.duckdb"))
-    con.execute("drop table marts.fct_appeals")
+    con.execute("drop table marts.fct_dashboard_trends")
     con.close()
-    html = build_dashboard(data_paths(small_data)).read_text()
-    assert "Not in the warehouse yet, so not shown: fct_appeals" in html
+    with pytest.raises(UserError, match=r"fct_dashboard_trends missing .*: run `integrity build`$"):
+        build_dashboard(data_paths(small_data))
 
 
-def test_targets_fall_back_to_the_seed_file(small_data: Path) -> None:
+def test_targets_come_from_the_dashboard_target_model(small_data: Path) -> None:
     con = duckdb.connect(str(small_data / "published" / "warehouse.duckdb"))
-    con.execute("drop table reference.dashboard_targets")
+    con.execute("update marts.dim_dashboard_target set target = 0.5 where metric = 'proactive_rate'")
     con.close()
     html = build_dashboard(data_paths(small_data)).read_text()
-    assert "seeds/dashboard/targets.csv (not yet loaded" in html
+    assert "marts.dim_dashboard_target" in html and "<td>proactive_rate</td><td>all</td><td>higher is better</td><td>50.0%</td>" in html
 
 
 # ---------------------------------------------------------------- the simulated warehouse
@@ -659,7 +710,9 @@ def test_dashboard_on_simulated_xs_warehouse(xs_data_dir: Path, tmp_path: Path) 
     db = paths.published if paths.published.exists() else paths.warehouse
     con = duckdb.connect(str(db), read_only=True)
     as_of = con.execute("select max(as_of) from marts.fct_report_sla").fetchone()[0]
-    week = window_of("week", as_of.date())
+    # the ISO week holding the as-of date, worked out here independently of the models
+    week_start = as_of.date() - timedelta(days=as_of.weekday())
+    week = SimpleNamespace(start=week_start, end=week_start + timedelta(days=7))
     tiles = parse(html).tiles
     row = con.execute(
         "select per_10k, ci_high_per_10k, is_upper_bound_only, is_incomplete, is_suppressed "
@@ -734,6 +787,191 @@ def test_daily_prevalence_hidden_when_mostly_upper_bounds(small_data: Path) -> N
     con = duckdb.connect(str(small_data / "published" / "warehouse.duckdb"))
     con.execute("update marts.fct_spam_prevalence_daily set violating_samples = 2, is_upper_bound_only = true")
     con.close()
+    build_dashboard_models(small_data / "published" / "warehouse.duckdb")
     html = build_dashboard(data_paths(small_data)).read_text()
     assert 'id="trend-prevalence-daily"' not in html
     assert "daily estimates not shown: 61 of 61 days have fewer than 10 violating samples" in html
+
+
+# ---------------------------------------------------------------- no statistics in Python
+#
+# The dashboard's figures are computed in the dashboard models; the Python selects and renders.
+# Two checks keep it that way: an AST check of the dashboard modules, and a check of every SQL the
+# dashboard runs. Each has a self-test proving it catches a bad snippet.
+
+# Data-reading modules: no arithmetic at all (string building aside), no statistics.
+STRICT_MODULES = ("data.py", "status.py")
+# Rendering and the build: arithmetic only inside formatting helpers (fmt_*: rounding, percent
+# strings, k/M/B) and the build's own timing (elapsed).
+RENDER_MODULES = {"render.py": "fmt_", "build.py": "elapsed"}
+# Pixel geometry (scales, ticks, stacking heights) is rendering too: only the statistics names are banned.
+GEOMETRY_MODULES = ("charts.py",)
+ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow, ast.MatMult)
+BANNED_IMPORTS = {"math", "statistics", "numpy", "pandas", "scipy", "fractions", "cmath", "dateutil"}
+BANNED_CALLS = {"sum", "min", "max", "abs", "round", "pow", "divmod", "timedelta", "relativedelta"}
+STATISTICS = re.compile(
+    r"(?i:wilson|(^|_)ratio|sqrt|(^|_)mean($|_)|median|quantile|percentile|stdev|variance|zscore)|^rag$|^Change$"
+)
+
+
+def _is_text(node: ast.AST) -> bool:
+    if isinstance(node, ast.BinOp):
+        return _string_building(node.op, node.left, node.right)
+    return isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, str))
+
+
+def _string_building(op: ast.operator, left: ast.AST, right: ast.AST) -> bool:
+    """`"a" + f"b"`, `"%s" % x` or `path / "file.html"`: building text or paths, not arithmetic."""
+    return (isinstance(op, ast.Add | ast.Div) and (_is_text(left) or _is_text(right))) or (
+        isinstance(op, ast.Mod) and _is_text(left)
+    )
+
+
+def statistics_in_python(source: str, *, arithmetic_allowed_in: str | None = None, geometry: bool = False) -> list[str]:
+    """Why `source` computes something it should read from the models (empty when clean).
+
+    `arithmetic_allowed_in`: a function-name prefix (fmt_) whose bodies may do display arithmetic.
+    `geometry`: pixel geometry module - arithmetic and math allowed, statistics names still banned."""
+    problems: list[str] = []
+    tree = ast.parse(source)
+    allowed: set[int] = set()
+    if arithmetic_allowed_in:
+        for fn in ast.walk(tree):
+            if isinstance(fn, ast.FunctionDef) and fn.name.startswith(arithmetic_allowed_in):
+                allowed |= {id(n) for n in ast.walk(fn)}
+    for node in ast.walk(tree):
+        line = getattr(node, "lineno", "?")
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names = [a.name for a in node.names] + ([node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
+            for name in names:
+                if name.split(".")[0] in BANNED_IMPORTS and not geometry:
+                    problems.append(f"line {line}: imports {name}")
+                if STATISTICS.search(name.split(".")[-1]):
+                    problems.append(f"line {line}: imports {name}")
+        if isinstance(node, ast.FunctionDef) and STATISTICS.search(node.name):
+            problems.append(f"line {line}: defines {node.name}()")
+        if isinstance(node, ast.Name | ast.Attribute):
+            name = node.id if isinstance(node, ast.Name) else node.attr
+            if STATISTICS.search(name):
+                problems.append(f"line {line}: uses {name}")
+        if geometry or id(node) in allowed:
+            continue
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in BANNED_CALLS:
+            problems.append(f"line {line}: calls {node.func.id}()")
+        arithmetic = isinstance(node, ast.BinOp | ast.AugAssign) and isinstance(node.op, ARITHMETIC)
+        if isinstance(node, ast.BinOp) and arithmetic and not _string_building(node.op, node.left, node.right):
+            problems.append(f"line {line}: arithmetic {type(node.op).__name__} ({ast.unparse(node)})")
+        if isinstance(node, ast.AugAssign) and arithmetic and not (isinstance(node.op, ast.Add) and _is_text(node.value)):
+            problems.append(f"line {line}: arithmetic {type(node.op).__name__}= ({ast.unparse(node)})")
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and not isinstance(node.operand, ast.Constant):
+            problems.append(f"line {line}: negation ({ast.unparse(node)})")
+    return problems
+
+
+def test_dashboard_python_computes_no_statistic() -> None:
+    problems = []
+    for name in STRICT_MODULES:
+        problems += [f"{name}: {p}" for p in statistics_in_python((DASHBOARD / name).read_text())]
+    for name, prefix in RENDER_MODULES.items():
+        source = (DASHBOARD / name).read_text()
+        problems += [f"{name}: {p}" for p in statistics_in_python(source, arithmetic_allowed_in=prefix)]
+    for name in GEOMETRY_MODULES:
+        problems += [f"{name}: {p}" for p in statistics_in_python((DASHBOARD / name).read_text(), geometry=True)]
+    assert not problems, "compute it in models/marts/dashboard/ instead:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "import math\n",
+        "from math import sqrt\n",
+        "def wilson(k, n):\n    return k\n",
+        "from orchestration.dashboard.data import wilson\n",
+        "def rate(row):\n    return row['compliant'] / row['decided']\n",
+        "def delta(a, b):\n    return a - b\n",
+        "def total(rows):\n    return sum(r['n'] for r in rows)\n",
+        "def share(rows):\n    x = rows[0]\n    x *= 100\n    return x\n",
+        "def worst(rows):\n    return max(r['overdue_hours'] for r in rows)\n",
+        "from datetime import timedelta\nstart = timedelta(days=7)\n",
+        "def hi(p, n):\n    return (p + 1.96 ** 2 / (2 * n))\n",
+    ],
+)
+def test_the_python_checker_catches_a_statistic(snippet: str) -> None:
+    assert statistics_in_python(snippet)
+
+
+def test_the_python_checker_allows_formatting() -> None:
+    clean = (
+        "def label(w):\n    return f\"week {w.start:%b %d}\" + ' to date' if w.days_covered < w.days_in_window else ''\n"
+        "def fmt_pct(x):\n    return f'{x * 100:.0f}%'\n"
+    )
+    assert statistics_in_python(clean, arithmetic_allowed_in="fmt_") == []
+    assert statistics_in_python("def pct(x):\n    return f'{x * 100:.0f}%'\n", arithmetic_allowed_in="fmt_")
+
+
+def sql_problems(sql: str) -> list[str]:
+    """Why a query the dashboard runs is more than a plain selection of a dashboard model."""
+    import sqlglot
+    from sqlglot import expressions as exp
+
+    if sql == "select table_name from information_schema.tables where table_schema = ?":
+        return []  # the one catalogue lookup: are the dashboard models there
+    problems = []
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    if not isinstance(tree, exp.Select):
+        return [f"not a select: {sql}"]
+    tables = list(tree.find_all(exp.Table))
+    if len(tables) != 1 or tables[0].db != "marts" or tables[0].name not in dashboard_data.MODELS:
+        problems.append(f"reads {[t.sql() for t in tables]}, not one dashboard model: {sql}")
+    for kind in (exp.Join, exp.Subquery, exp.Window, exp.Group, exp.Having, exp.Union, exp.Distinct, exp.Limit):
+        if tree.find(kind):
+            problems.append(f"{kind.__name__.lower()} in: {sql}")
+    for func in tree.find_all(exp.Func):
+        if isinstance(func, exp.Connector | exp.Predicate):
+            continue  # `and`, comparisons: a where clause
+        problems.append(f"function {func.sql()} in: {sql}")
+    for op in tree.find_all(exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.IntDiv, exp.Pow, exp.DPipe):
+        problems.append(f"arithmetic {op.sql()} in: {sql}")
+    for projection in tree.expressions:
+        if not isinstance(projection, exp.Column):
+            problems.append(f"projection {projection.sql()} is not a plain column: {sql}")
+    return problems
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select sum(compliant) / sum(decided) as rate from marts.fct_dashboard_tiles",
+        "select count(*) from marts.fct_dashboard_open_breaches",
+        "select metric_value * 100 as pct from marts.fct_dashboard_tiles",
+        "select metric_value from marts.fct_report_sla",
+        "select metric_value from marts.fct_dashboard_tiles where window_start >= current_date - 7",
+        "select t.metric_value from marts.fct_dashboard_tiles t join marts.dim_dashboard_target d on 1 = 1",
+        "select date_trunc('week', date_day) as w from marts.fct_dashboard_trends",
+        "select metric_value from marts.fct_dashboard_tiles group by metric_value",
+        "select metric_value, row_number() over () from marts.fct_dashboard_tiles",
+    ],
+)
+def test_the_sql_checker_catches_a_computation(sql: str) -> None:
+    assert sql_problems(sql)
+
+
+def test_every_sql_the_dashboard_runs_only_selects_dashboard_models(
+    small_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ran: list[str] = []
+    real_run = dashboard_data.Marts._run
+
+    def recording(self: dashboard_data.Marts, sql: str, params: list[object]) -> list[tuple[object, ...]]:
+        ran.append(sql)
+        return real_run(self, sql, params)
+
+    monkeypatch.setattr(dashboard_data.Marts, "_run", recording)
+    build_dashboard(data_paths(small_data))
+    assert len(ran) >= 8  # the catalogue lookup and every model
+    assert {t for sql in ran for t in dashboard_data.MODELS if f"marts.{t} " in f"{sql} "} == set(dashboard_data.MODELS)
+    problems = [p for sql in ran for p in sql_problems(sql)]
+    assert not problems, "\n".join(problems)
+    # and the accepted shape really is accepted
+    assert sql_problems("select metric_value, ci_low from marts.fct_dashboard_tiles where window_kind = ? "
+                        "and windows_back <= ? order by tile_order, windows_back") == []

@@ -19,9 +19,6 @@ ALLOWED = {
     # the simulator is the platform's exporter, the other side of the contract: it writes the
     # feeds from the spec on its own, so a registry mistake cannot hide in a shared definition
     "orchestration/simulator/",
-    # the dashboard's fallback when a published copy has no load report (replaced by the
-    # dashboard-tiles model of the next issue)
-    "orchestration/dashboard/data.py",
     # maps the registry's reference kinds (ref: accounts, content, target, reports, reviews,
     # actions) to the base model holding the ids each kind is checked against
     "macros/staging/platform_base.sql",
