@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/dagster-dbt project prepare-and-package --file orchestration/project.py
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster-dbt project prepare-and-package --file orchestration/project.py
 	@touch $(STAMP)
 
 ## make demo: simulate a platform (if the landing zone is empty), run the whole pipeline, print where things are
@@ -39,7 +39,7 @@ test: export DBT_TARGET_PATH = $(CURDIR)/target-test/target
 test: export DBT_LOG_PATH = $(CURDIR)/target-test/logs
 test: $(STAMP)
 	$(BIN)/ruff check orchestration tests
-	$(BIN)/dagster-dbt project prepare-and-package --file orchestration/project.py
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster-dbt project prepare-and-package --file orchestration/project.py
 	rm -rf $(TEST_DATA_DIR)
 	INTEGRITY_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/integrity simulate --scale xs --days 14 --end-date $(END_DATE) --seed 7 --faults
 	INTEGRITY_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/integrity build
