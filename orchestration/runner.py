@@ -188,12 +188,17 @@ def run_job(
     tags: dict[str, str] | None = None,
     persistent: bool = True,
     asset_selection: list | None = None,
+    quiet: bool = False,
 ):
     """Execute one job of the Definitions in this process for the data dir: (outcome, result).
 
     Recorded in DAGSTER_HOME (default <data>/dagster) unless `persistent` is off, so runs started
-    from the command line show in `integrity ui` like scheduled ones.
+    from the command line show in `integrity ui` like scheduled ones. `quiet` keeps dbt's lines
+    and Dagster's log off the terminal (the outcome still says what failed, in dbt's words).
     """
+    import contextlib
+    import io
+
     import dagster as dg
 
     from orchestration.definitions import defs
@@ -211,8 +216,10 @@ def run_job(
     else:
         instance = dg.DagsterInstance.ephemeral()
     began = time.monotonic()
+    if quiet:
+        config = {**config, "loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
     try:
-        with instance:
+        with instance, contextlib.redirect_stdout(io.StringIO()) if quiet else contextlib.nullcontext():
             result = job.execute_in_process(
                 run_config=config,
                 instance=instance,
@@ -241,6 +248,8 @@ def run_job(
             ):
                 error = error.cause
             message = error.message.strip() if error else "failed"
+            if error is not None and error.cls_name and f"{error.cls_name}: " in message.split("\n", 1)[0]:
+                message = message.split(f"{error.cls_name}: ", 1)[1]  # the error's words, not its class
             outcome.failures.append(f"{event.step_key}: {message or 'failed'}")
         elif event.event_type_value == "ASSET_MATERIALIZATION" and event.asset_key is not None:
             materialized.add(event.asset_key)

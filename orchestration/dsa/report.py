@@ -134,7 +134,7 @@ def build_models(period: Period, provider_type: str, paths: DataPaths) -> None:
     (dbt with the period's vars; Dagster records the run and every test as an asset check)."""
     from orchestration.runner import run_job
 
-    outcome, _ = run_job(paths, "dsa_period", period_run_config(period, provider_type))
+    outcome, _ = run_job(paths, "dsa_period", period_run_config(period, provider_type), quiet=True)
     if not outcome.success:
         raise UserError(
             f"building the dsa models for {period.template_text} failed:\n" + "\n".join(outcome.failures)
@@ -487,7 +487,7 @@ def file_report(
     if not build:
         config["ops"].pop("dbt_dsa_period")
     outcome, result = run_job(
-        paths, "dsa_report", config, asset_selection=None if build else [REPORT_KEY]
+        paths, "dsa_report", config, asset_selection=None if build else [REPORT_KEY], quiet=True
     )
     if not outcome.success:
         messages = [f.split(": ", 1)[-1] for f in outcome.failures]
