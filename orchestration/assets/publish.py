@@ -3,8 +3,8 @@
 import dagster as dg
 from dagster import AssetExecutionContext
 
-from orchestration.assets.dbt_models import keys_in_layers
-from orchestration.publish import publish
+from orchestration.assets.dbt_models import dbt_key, keys_in_layers
+from orchestration.publish import PUBLISHED_SCHEMAS, PUBLISHED_TABLES, publish
 from orchestration.resources import WarehouseResource
 
 PUBLISHED_KEY = dg.AssetKey(["published", "warehouse"])
@@ -12,7 +12,9 @@ PUBLISHED_KEY = dg.AssetKey(["published", "warehouse"])
 
 @dg.asset(
     key=PUBLISHED_KEY,
-    deps=keys_in_layers("marts", "reference"),
+    # every dbt asset whose table is copied: the public schemas (marts, reference, the DSA period's
+    # models, sandbox) and the single quarantine tables
+    deps=keys_in_layers(*PUBLISHED_SCHEMAS) + [dbt_key(table) for _, table in PUBLISHED_TABLES],
     group_name="published",
     owners=["team:data-platform"],
     kinds={"duckdb"},
