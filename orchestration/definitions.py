@@ -20,6 +20,7 @@ from orchestration.assets import asset_modules
 from orchestration.assets.dbt_models import dsa_period_keys
 from orchestration.assets.dsa import REPORT_KEY
 from orchestration.assets.freshness import check_keys as freshness_check_keys
+from orchestration.assets.publish import PUBLISHED_KEY
 from orchestration.assets.sla import SLA_ALERTS_KEY
 from orchestration.resources import build_resources
 from orchestration.schedules import build_daily_schedule, build_freshness_schedule, build_sla_schedule
@@ -38,7 +39,11 @@ SOURCE_FRESHNESS_JOB = "source_freshness"
 
 main_job = dg.define_asset_job(
     MAIN_JOB,
-    selection=dg.AssetSelection.all() - dg.AssetSelection.checks(*freshness_check_keys()),
+    # Not the DSA period's models (built when a report is filed: dsa_report) nor the clock-based
+    # source freshness (its own schedule).
+    selection=dg.AssetSelection.all()
+    - dg.AssetSelection.assets(*dsa_period_keys())
+    - dg.AssetSelection.checks(*freshness_check_keys()),
     description="Everything: load new landing files, dbt build (models + tests), SLA alerts, publish, "
     "exports and dashboard. Partitioned by delivery day; a range runs as one run.",
     tags={"integrity/writes": "warehouse"},
@@ -61,9 +66,10 @@ dsa_period_job = dg.define_asset_job(
 
 dsa_report_job = dg.define_asset_job(
     DSA_REPORT_JOB,
-    selection=dg.AssetSelection.assets(*dsa_period_keys(), REPORT_KEY),
-    description="File the DSA transparency report: build the period's dbt models, then write a new "
-    "version of the report (`integrity dsa-report --period P` runs this job).",
+    selection=dg.AssetSelection.assets(*dsa_period_keys(), REPORT_KEY, PUBLISHED_KEY),
+    description="File the DSA transparency report: build the period's dbt models, write a new "
+    "version of the report, and publish (readers see the period's tables the report was written "
+    "from). `integrity dsa-report --period P` runs this job.",
     tags={"integrity/writes": "warehouse"},
 )
 

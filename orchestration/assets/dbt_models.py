@@ -14,7 +14,8 @@ Three definitions over one manifest, which is prepared before the definitions lo
 * `dbt_models`: every model except the DSA period's, daily partitions by delivery day, the
   window passed to dbt as vars, a backfill of a range as one dbt run;
 * `dbt_dsa_period`: `dsa_report_period` and everything built on it, for the reporting period in
-  its run config (the DSA report job), or the period holding the latest action (the daily run).
+  its run config, built when a report is filed (jobs `dsa_report`, `dsa_period`), not by the
+  daily run: without a period it takes the one holding the latest action.
 """
 
 import gc
@@ -33,7 +34,7 @@ from dagster_dbt import (
 )
 
 from orchestration.assets.partitions import daily_partitions, window_vars
-from orchestration.dbt import dbt_project
+from orchestration.dbt import dbt_project, dbt_target_path
 from orchestration.errors import UserError
 from orchestration.resources import WarehouseResource
 
@@ -123,7 +124,10 @@ class DbtRunConfig(dg.Config):
 def _stream(context: AssetExecutionContext, dbt: DbtCliResource, args: list[str]):
     """dbt's events as Dagster events, with each table's row count; when dbt fails, what dbt said
     (the failing node and its error) becomes the step's failure."""
-    invocation = dbt.cli(args, context=context, raise_on_error=False)
+    # One target folder per dbt step, reused run after run (runs hold the writer lock, so never two
+    # at once): dbt parses partially when it can, and the target path does not grow a folder a run.
+    target = dbt_target_path() / f"dagster-{context.op_execution_context.op.name}"
+    invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=target)
     failed: list[str] = []
     try:
         for event in invocation.stream().fetch_row_counts():

@@ -96,7 +96,9 @@ def test_the_dsa_period_models_are_their_own_dbt_assets_and_the_report_job_build
     assert period == set(dbt_dsa_period.keys)
     assert not period & set(dbt_models.keys)
     report_job = defs.resolve_job_def("dsa_report").asset_layer.selected_asset_keys
-    assert report_job == period | {REPORT_KEY}
+    assert report_job == period | {REPORT_KEY, PUBLISHED_KEY}
+    main = defs.resolve_job_def(MAIN_JOB).asset_layer.selected_asset_keys
+    assert not period & main and REPORT_KEY in main  # filed on demand, not rebuilt daily
     assert defs.resolve_job_def("dsa_period").asset_layer.selected_asset_keys == period
     fields = dbt_dsa_period.op.config_schema.config_type.fields
     assert {"period", "provider_type"} <= set(fields)

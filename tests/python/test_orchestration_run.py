@@ -134,7 +134,12 @@ def test_everything_materializes_in_process_on_xs(clean_run: Path):
         for s, t in con.execute("select table_schema, table_name from information_schema.tables").fetchall()
     }
     con.close()
-    missing = [n["name"] for n in models if (n["schema"], n["alias"] or n["name"]) not in built]
+    from orchestration.assets.dbt_models import dsa_period_keys
+
+    period = {k.path[-1] for k in dsa_period_keys()}  # built when a report is filed, not daily
+    missing = [
+        n["name"] for n in models if (n["schema"], n["alias"] or n["name"]) not in built and n["name"] not in period
+    ]
     assert not missing, f"models not built: {missing}"
     pub = duckdb.connect(str(paths.published), read_only=True)
     schemas = {
