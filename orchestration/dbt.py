@@ -61,12 +61,19 @@ def dbt_executable() -> str:
     return found
 
 
+_RESOURCES: dict[tuple[str, str], DbtCliResource] = {}
+
+
 def dbt_resource(project: DbtProject | None = None) -> DbtCliResource:
-    return DbtCliResource(
-        project_dir=project or dbt_project(),
-        profiles_dir=str(dbt_project_dir()),
-        dbt_executable=dbt_executable(),
-    )
+    """The DbtCliResource for the project, one per process and project: it asks `dbt --version`
+    once (a cached property), not before every command."""
+    project = project or dbt_project()
+    key = (str(project.project_dir), str(project.target_path))
+    if key not in _RESOURCES:
+        _RESOURCES[key] = DbtCliResource(
+            project_dir=project, profiles_dir=str(dbt_project_dir()), dbt_executable=dbt_executable()
+        )
+    return _RESOURCES[key]
 
 
 @contextlib.contextmanager
