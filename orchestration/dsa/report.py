@@ -498,7 +498,7 @@ def file_report(
             meta = {k: getattr(v, "value", v) for k, v in materialization.metadata.items()}
             restates = meta.get("restatement_of")
             return ReportExport(
-                period=str(meta.get("period")),
+                period=period.label,
                 version=int(meta["version"]),
                 out_dir=Path(str(meta["path"])),
                 restatement_of=None if restates in (None, "none") else int(restates),
