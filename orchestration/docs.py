@@ -23,14 +23,13 @@ import argparse
 import json
 import os
 import re
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from orchestration.dbt import run_dbt
 from orchestration.errors import UserError
-from orchestration.paths import PROJECT_DIR, DataPaths, data_paths
+from orchestration.paths import PROJECT_DIR, DataPaths, data_paths, write_atomic
 
 KEY_ENV = "INTEGRITY_PSEUDONYM_KEY"
 PSEUDONYMISE_MACRO = PROJECT_DIR / "macros" / "pseudonymise.sql"
@@ -121,19 +120,6 @@ def _inline_json(data: dict) -> str:
     return json.dumps(data).replace("</", "<\\/")
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def render_site(target: Path, keys: list[str]) -> tuple[str, int, int]:
     """dbt's static page from the docs run's artifacts: (html, nodes, catalog relations)."""
     template = (target / "index.html").read_text(encoding="utf-8")
@@ -176,7 +162,7 @@ def build_docs(paths: DataPaths | None = None, *, target: Path | None = None, lo
     if found:
         raise UserError(f"the docs site would show {' and '.join(found)}; not written")
     index = docs_site_path(paths)
-    _write_atomic(index, html)
+    write_atomic(index, html)
     return DocsResult(index, target, nodes, relations, time.monotonic() - started)
 
 

@@ -8,8 +8,6 @@ so a browser never opens half a page.
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,20 +15,7 @@ from pathlib import Path
 
 from orchestration.dashboard import data as dashboard_data
 from orchestration.dashboard.render import render
-from orchestration.paths import DataPaths, data_paths
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+from orchestration.paths import DataPaths, data_paths, write_atomic
 
 
 @dataclass(frozen=True)
@@ -65,8 +50,8 @@ def build(
     loaded = dashboard_data.load(paths, period_type=period, trend_days=trend_days)
     html = render(loaded, built_at=datetime.now(UTC))
     index, dated = out_dir / "index.html", out_dir / f"{loaded.as_of_date.isoformat()}.html"
-    _write_atomic(dated, html)
-    _write_atomic(index, html)
+    write_atomic(dated, html)
+    write_atomic(index, html)
     return BuildResult(
         index=index,
         dated=dated,

@@ -145,7 +145,6 @@ def built_manifest_path() -> Path:
     some other target folder may be stale, so it is never guessed). Without one the manifest checks
     skip loudly on a developer's machine, and fail under `CI=true`, where a missing manifest means
     the build step did not run."""
-    import pytest
 
     target = os.environ.get("DBT_TARGET_PATH")
     path = Path(target) / "manifest.json" if target else None
@@ -153,7 +152,15 @@ def built_manifest_path() -> Path:
         message = (
             f"no dbt manifest at {path}" if path else "DBT_TARGET_PATH is not set"
         ) + ": `make test` sets it and builds the project (and its manifest) first"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        skip_or_fail(message)
     return path
+
+
+def skip_or_fail(message: str) -> None:
+    """Skip loudly on a developer's machine; fail under `CI=true`, where what is missing means a
+    step of `make test` did not run."""
+    import pytest
+
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
