@@ -47,7 +47,7 @@
     only the raw records it has to, the batch:
       - every record of a file no earlier run processed (whatever its delivery day: late files too),
         or that the loader has replaced since (a re-delivered file gets a new _loaded_at),
-      - every record delivered in the run's window [var window_start, var window_end) (a backfill
+      - every record delivered in the run's window [window_start, window_end) of macro run_window (a backfill
         re-derives its delivery days),
       - every record held back as unknown_reference (its referenced record may have arrived since,
         or its policy code been seeded),

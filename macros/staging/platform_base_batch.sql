@@ -2,11 +2,11 @@
     as CTE `batch_rows` (the raw table's columns), and the stored records whose keys must be
     re-ranked with it (CTEs `stale` and `unseeded_policies`, read by platform_base_dedup).
     The batch: every record of a file that is new or replaced since it was processed, or delivered
-    in the window [var window_start, var window_end); every record held back as unknown_reference;
-    every stored record that passed its checks whose policy code the seed no longer has. -#}
+    in the run's window [window_start, window_end) (macro run_window); every record held back as
+    unknown_reference; every stored record that passed its checks whose policy code the seed no
+    longer has. -#}
 {% macro platform_base_batch(base) -%}
-{%- set window_start = var('window_start', '') -%}
-{%- set window_end = var('window_end', '') -%}
+{%- set window_start, window_end = run_window() -%}
 {#- The loader replaces a changed file's rows (new _loaded_at): stored records whose file and
     load time are no longer in the ledger are stale. Their file is parsed again, their keys are
     re-ranked, and the post-hook platform_base_delete_stale removes what is left of them. -#}

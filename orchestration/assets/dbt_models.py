@@ -12,7 +12,9 @@ Three definitions over one manifest, which is prepared before the definitions lo
 (`orchestration.dbt.prepare`; loading never runs dbt):
 * `dbt_reference_seeds`: unpartitioned (people edit them, they have no delivery day);
 * `dbt_models`: every model except the DSA period's, daily partitions by delivery day, the
-  window passed to dbt as vars, a backfill of a range as one dbt run;
+  window passed to dbt in the environment (macro run_window), a backfill of a range as one dbt
+  run; dbt's unit tests are left to `make test` and `integrity build` (they test the SQL, which a
+  scheduled run does not change), the data tests run as asset checks;
 * `dbt_dsa_period`: `dsa_report_period` and everything built on it, for the reporting period in
   its run config, built when a report is filed (jobs `dsa_report`, `dsa_period`), not by the
   daily run: without a period it takes the one holding the latest action.
@@ -20,7 +22,9 @@ Three definitions over one manifest, which is prepared before the definitions lo
 
 import gc
 import json
-from collections.abc import Mapping
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import dagster as dg
@@ -33,7 +37,7 @@ from dagster_dbt import (
     get_asset_key_for_model,
 )
 
-from orchestration.assets.partitions import daily_partitions, window_vars
+from orchestration.assets.partitions import daily_partitions, window_env, window_vars
 from orchestration.dbt import dbt_project, dbt_target_path
 from orchestration.errors import UserError
 from orchestration.resources import WarehouseResource
@@ -121,13 +125,20 @@ class DbtRunConfig(dg.Config):
     """Rebuild incremental models from scratch (`dbt build --full-refresh`)."""
 
 
-def _stream(context: AssetExecutionContext, dbt: DbtCliResource, args: list[str]):
+def _stream(
+    context: AssetExecutionContext,
+    dbt: DbtCliResource,
+    args: list[str],
+    env: Mapping[str, str] | None = None,
+):
     """dbt's events as Dagster events, with each table's row count; when dbt fails, what dbt said
-    (the failing node and its error) becomes the step's failure."""
+    (the failing node and its error) becomes the step's failure. `env`: variables the dbt process
+    gets on top of this one's (they are not left behind in this process)."""
     # One target folder per dbt step, reused run after run (runs hold the writer lock, so never two
     # at once): dbt parses partially when it can, and the target path does not grow a folder a run.
     target = dbt_target_path() / f"dagster-{context.op_execution_context.op.name}"
-    invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=target)
+    with _environment(env or {}):  # dagster-dbt starts dbt with a copy of os.environ
+        invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=target)
     failed: list[str] = []
     try:
         for event in invocation.stream().fetch_row_counts():
@@ -152,6 +163,20 @@ def _stream(context: AssetExecutionContext, dbt: DbtCliResource, args: list[str]
                 "dbt_target": str(invocation.target_path),
             },
         )
+
+
+@contextmanager
+def _environment(values: Mapping[str, str]) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _close_adapter(adapter: Any) -> None:
@@ -221,11 +246,12 @@ def dbt_models(
     config: DbtRunConfig,
 ):
     """Every dbt model: staging, quarantine, intermediate, marts, with their tests as checks."""
-    vars_ = window_vars(context)
-    context.log.info(f"dbt window {vars_} full_refresh={config.full_refresh}")
+    window = window_vars(context)
+    context.log.info(f"dbt window {window} full_refresh={config.full_refresh}")
     warehouse.export_env()
+    args = [*_dbt_args("build", {}, config.full_refresh), "--exclude-resource-type", "unit_test"]
     with warehouse.writer_lock():
-        yield from _stream(context, dbt, _dbt_args("build", vars_, config.full_refresh))
+        yield from _stream(context, dbt, args, env=window_env(window))
 
 
 dbt_definitions: list[dg.AssetsDefinition] = [dbt_reference_seeds, dbt_models]

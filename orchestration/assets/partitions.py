@@ -22,7 +22,7 @@ ALL_DELIVERED: dict[str, str] = {"window_start": "", "window_end": ""}
 
 
 def window_vars(context: dg.AssetExecutionContext) -> dict[str, str]:
-    """dbt vars for this run: the half-open delivery-day window [window_start, window_end).
+    """This run's half-open delivery-day window [window_start, window_end) (dbt macro run_window).
 
     A run without partitions (a plain `dbt build` equivalent) processes everything delivered.
     """
@@ -30,6 +30,15 @@ def window_vars(context: dg.AssetExecutionContext) -> dict[str, str]:
         return dict(ALL_DELIVERED)
     window = context.partition_time_window
     return {"window_start": window.start.date().isoformat(), "window_end": window.end.date().isoformat()}
+
+
+WINDOW_ENV = {"window_start": "INTEGRITY_WINDOW_START", "window_end": "INTEGRITY_WINDOW_END"}
+
+
+def window_env(window: dict[str, str]) -> dict[str, str]:
+    """The window as the environment dbt's run_window macro reads (not command-line vars: dbt
+    re-parses the whole project when those change, and the window changes every run)."""
+    return {WINDOW_ENV[name]: day for name, day in window.items()}
 
 
 def partition_range_tags(start: str, end: str) -> dict[str, str]:

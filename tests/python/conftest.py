@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -33,6 +34,21 @@ def _simulate_xs(data_dir: Path) -> None:
         "simulate", "--scale", "xs", "--days", "14", "--end-date", "2026-10-31", "--seed", "7", "--faults",
         "--out", str(data_dir), data_dir=data_dir,
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def stable_data_path(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The session's one data path for dbt calls (helpers_warehouse.at_stable_path: partial parsing)."""
+    from helpers_warehouse import STABLE_DIR_ENV
+
+    stable = tmp_path_factory.getbasetemp().resolve() / "stable"
+    previous = os.environ.get(STABLE_DIR_ENV)
+    os.environ[STABLE_DIR_ENV] = str(stable)
+    yield stable
+    if previous is None:
+        os.environ.pop(STABLE_DIR_ENV, None)
+    else:
+        os.environ[STABLE_DIR_ENV] = previous
 
 
 @pytest.fixture(scope="session")

@@ -98,8 +98,8 @@ def _project_copy(root: Path) -> Path:
 
 
 def test_a_broken_project_ends_with_dbts_own_message(tmp_path: Path):
-    """`integrity build` on a project broken on purpose, twice: a ref to no model (dbt's parse
-    error) and a SQL error (dbt's and the database's words: the model, the parser error). Each
+    """`integrity build` on a project broken on purpose, twice: a SQL error (dbt's and the
+    database's words: the model, the parser error) and a ref to no model (dbt's parse error). Each
     ends non-zero with one message carrying what dbt said, and no Python traceback."""
     project = _project_copy(tmp_path)
     broken = project / "models" / "intermediate" / "core" / "int_zz_broken.sql"
@@ -111,13 +111,6 @@ def test_a_broken_project_ends_with_dbts_own_message(tmp_path: Path):
     )
     command = [sys.executable, "-m", "orchestration.cli", "build", "--skip-ingest", "-s", "int_zz_broken"]
 
-    broken.write_text("select * from {{ ref('no_such_model') }}\n")
-    proc = subprocess.run(command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=600)
-    assert proc.returncode != 0
-    assert proc.stderr.startswith("integrity build: error: `dbt build` failed"), proc.stderr
-    assert "no_such_model" in proc.stderr and "was not found" in proc.stderr, proc.stderr
-    assert "Traceback" not in proc.stderr
-
     broken.write_text("select 1 frm nowhere\n")
     proc = subprocess.run(command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode != 0
@@ -125,6 +118,14 @@ def test_a_broken_project_ends_with_dbts_own_message(tmp_path: Path):
     assert err.startswith("integrity build: error: `dbt build` failed"), err
     assert "int_zz_broken" in err and "Parser Error" in err and "nowhere" in err, err
     assert "Traceback" not in err
+
+    # second: dbt parses only the changed file (the first call parsed the copy whole)
+    broken.write_text("select * from {{ ref('no_such_model') }}\n")
+    proc = subprocess.run(command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode != 0
+    assert proc.stderr.startswith("integrity build: error: `dbt build` failed"), proc.stderr
+    assert "no_such_model" in proc.stderr and "was not found" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
 
 
 def test_several_selected_nodes_are_one_selection_value():

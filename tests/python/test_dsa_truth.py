@@ -26,6 +26,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from helpers_warehouse import at_stable_path
 
 from orchestration.dsa.period import parse_period
 from orchestration.dsa.report import build_models
@@ -42,7 +43,8 @@ RATE_TOL = 1e-6
 def data_copy(xs_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("dsa-truth") / "data"
     shutil.copytree(xs_data_dir, target, ignore=shutil.ignore_patterns("*.wal", "exports", "state"))
-    build_models(parse_period(str(YEAR)), "online_platform", data_paths(target))
+    with at_stable_path(target) as paths:
+        build_models(parse_period(str(YEAR)), "online_platform", paths)
     return target
 
 
