@@ -42,10 +42,12 @@ def _land(paths: DataPaths, holding: Path) -> None:
 
 
 def dbt_invocation_dir(run_id: str) -> Path | None:
-    from orchestration.resources import dbt_target_path
+    """The dbt target folder of the main job's dbt step (one per step, reused run after run: it
+    holds the artifacts of the latest run, the one just made)."""
+    from orchestration.dbt import dbt_target_path
 
-    found = sorted(dbt_target_path().glob(f"dbt_models-{run_id[:7]}-*"), key=lambda p: p.stat().st_mtime)
-    return found[-1] if found else None
+    folder = dbt_target_path() / "dagster-dbt_models"
+    return folder if (folder / "run_results.json").exists() else None
 
 
 def replay_compiled_sql(invocation: Path, warehouse: Path, scratch: Path) -> tuple[float, int, float, float]:

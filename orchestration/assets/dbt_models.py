@@ -11,9 +11,9 @@ later steps and the publish).
 Three definitions over one manifest, which is prepared before the definitions load
 (`orchestration.dbt.prepare`; loading never runs dbt):
 * `dbt_reference_seeds`: unpartitioned (people edit them, they have no delivery day);
-* `dbt_models`: every model except the DSA period's, daily partitions by delivery day, the
-  window passed to dbt in the environment (macro run_window), a backfill of a range as one dbt
-  run; dbt's unit tests are left to `make test` and `integrity build` (they test the SQL, which a
+* `dbt_models`: every model except the DSA period's, unpartitioned (each table covers every
+  event day); the run's delivery days (its partition or range, from the partitioned loader) are
+  passed to dbt as the window, in the environment (macro run_window), a range as one dbt run; dbt's unit tests are left to `make test` and `integrity build` (they test the SQL, which a
   scheduled run does not change), the data tests run as asset checks;
 * `dbt_dsa_period`: `dsa_report_period` and everything built on it, for the reporting period in
   its run config, built when a report is filed (jobs `dsa_report`, `dsa_period`), not by the
@@ -37,7 +37,7 @@ from dagster_dbt import (
     get_asset_key_for_model,
 )
 
-from orchestration.assets.partitions import daily_partitions, window_env, window_vars
+from orchestration.assets.partitions import window_env, window_vars
 from orchestration.dbt import dbt_project, dbt_target_path
 from orchestration.errors import UserError
 from orchestration.resources import WarehouseResource
@@ -236,8 +236,6 @@ def dbt_reference_seeds(context: AssetExecutionContext, dbt: DbtCliResource, war
     dagster_dbt_translator=TRANSLATOR,
     exclude=f"resource_type:seed {DSA_PERIOD_SELECT}" if HAS_DSA_PERIOD else "resource_type:seed",
     name="dbt_models",
-    partitions_def=daily_partitions,
-    backfill_policy=dg.BackfillPolicy.single_run(),
 )
 def dbt_models(
     context: AssetExecutionContext,

@@ -22,14 +22,21 @@ ALL_DELIVERED: dict[str, str] = {"window_start": "", "window_end": ""}
 
 
 def window_vars(context: dg.AssetExecutionContext) -> dict[str, str]:
-    """This run's half-open delivery-day window [window_start, window_end) (dbt macro run_window).
+    """This run's half-open delivery-day window [window_start, window_end) (dbt macro run_window),
+    from the run's partition: its key (`dagster/partition`) or its range (a single-run backfill).
 
-    A run without partitions (a plain `dbt build` equivalent) processes everything delivered.
+    The dbt assets themselves are not partitioned (a mart is one table over every event day, and
+    one materialization per asset and day would cost more than the build: 110 assets x 365 days),
+    so the window comes from the run, which the partitioned loader gives its days. A run without
+    a partition (a plain `dbt build` equivalent) processes whatever is new.
     """
-    if not context.has_partition_key_range and not context.has_partition_key:
+    tags = context.run.tags
+    start = tags.get("dagster/asset_partition_range_start") or tags.get("dagster/partition")
+    end = tags.get("dagster/asset_partition_range_end") or tags.get("dagster/partition")
+    if not start or not end:
         return dict(ALL_DELIVERED)
-    window = context.partition_time_window
-    return {"window_start": window.start.date().isoformat(), "window_end": window.end.date().isoformat()}
+    last = date.fromisoformat(end) + timedelta(days=1)
+    return {"window_start": date.fromisoformat(start).isoformat(), "window_end": last.isoformat()}
 
 
 WINDOW_ENV = {"window_start": "INTEGRITY_WINDOW_START", "window_end": "INTEGRITY_WINDOW_END"}

@@ -74,16 +74,34 @@ def test_freshness_check_on_every_source(graph):
         assert dg.AssetCheckKey(raw_key(feed), "freshness") in graph.asset_check_keys
 
 
-def test_event_models_and_loader_are_daily_partitioned_with_single_run_backfills(graph):
-    period = set(dsa_period_keys())
-    for key in (raw_key("reports"), *(TRANSLATOR.get_asset_key(n) for n in _dbt_nodes("model"))):
-        asset = graph.get(key)
-        if key in period:  # a reporting period, not a delivery day
-            assert asset.partitions_def is None, key
-            continue
-        assert isinstance(asset.partitions_def, dg.DailyPartitionsDefinition), key
-        assert asset.backfill_policy == dg.BackfillPolicy.single_run(), key
+def test_the_loader_is_daily_partitioned_and_the_dbt_models_are_not(graph):
+    """Delivery days partition the loader's raw tables (single-run backfills of a range); a dbt
+    model is one table over every event day, so it has no partitions: one materialization per
+    model and run, not per model and day (the run's days reach dbt as its window)."""
+    for feed in FEEDS:
+        asset = graph.get(raw_key(feed))
+        assert isinstance(asset.partitions_def, dg.DailyPartitionsDefinition), feed
+        assert asset.backfill_policy == dg.BackfillPolicy.single_run(), feed
+    for key in (TRANSLATOR.get_asset_key(n) for n in _dbt_nodes("model")):
+        assert graph.get(key).partitions_def is None, key
     assert graph.get(PUBLISHED_KEY).partitions_def is None
+
+
+def test_the_dbt_window_is_the_runs_partition_or_range():
+    from types import SimpleNamespace
+
+    from orchestration.assets.partitions import window_vars
+
+    def window(tags):
+        return window_vars(SimpleNamespace(run=SimpleNamespace(tags=tags)))
+
+    assert window({"dagster/partition": "2026-10-31"}) == {
+        "window_start": "2026-10-31", "window_end": "2026-11-01",
+    }  # fmt: skip
+    assert window(
+        {"dagster/asset_partition_range_start": "2026-10-18", "dagster/asset_partition_range_end": "2026-10-31"}
+    ) == {"window_start": "2026-10-18", "window_end": "2026-11-01"}
+    assert window({}) == {"window_start": "", "window_end": ""}
 
 
 def test_the_dsa_period_models_are_their_own_dbt_assets_and_the_report_job_builds_them():
