@@ -13,7 +13,8 @@ Three definitions over one manifest, which is prepared before the definitions lo
 * `dbt_reference_seeds`: unpartitioned (people edit them, they have no delivery day);
 * `dbt_models`: every model except the DSA period's, unpartitioned (each table covers every
   event day); the run's delivery days (its partition or range, from the partitioned loader) are
-  passed to dbt as the window, in the environment (macro run_window), a range as one dbt run; dbt's unit tests are left to `make test` and `integrity build` (they test the SQL, which a
+  passed to dbt as the window, in the environment (macro run_window), a range as one dbt run;
+  dbt's unit tests are left to `make test` and `integrity build` (they test the SQL, which a
   scheduled run does not change), the data tests run as asset checks;
 * `dbt_dsa_period`: `dsa_report_period` and everything built on it, for the reporting period in
   its run config, built when a report is filed (jobs `dsa_report`, `dsa_period`), not by the
