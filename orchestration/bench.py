@@ -3,11 +3,13 @@
 1. simulate the scale into its own data dir (<data>/bench-<scale>);
 2. hold back the last delivery day, then a full build of the rest through Dagster (main job,
    one run over the range, --full-refresh);
-3. land the held-back day and run its partition (one incremental day);
+3. land the held-back day and run its partition (one incremental day), then the same day again
+   with nothing new (a no-op day);
 4. replay the compiled SQL of every model from step 2, in the order dbt ran it, with DuckDB
    alone on a copy of the warehouse: the same SQL without dbt and Dagster.
 The ratio full build / DuckDB alone is the orchestration overhead (dbt tests included in the
-former: their share is printed too).
+former: their share is printed too). Peak memory is the sum of resident memory over the bench's
+process tree (this process, dbt and its DuckDB), sampled every 0.2 s during each step.
 """
 
 from __future__ import annotations
@@ -86,6 +88,14 @@ def replay_compiled_sql(invocation: Path, warehouse: Path, scratch: Path) -> tup
     return seconds, models, model_seconds, test_seconds
 
 
+def _impression_rows(paths: DataPaths) -> int:
+    con = duckdb.connect(str(paths.warehouse), read_only=True)
+    try:
+        return con.execute("select count(*) from staging.stg_platform__impressions").fetchone()[0]
+    finally:
+        con.close()
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scale", default="m", help="simulated platform size (xs, s, m, l)")
     parser.add_argument("--days", type=int, default=None, help="simulated days (default: the scale's)")
@@ -109,12 +119,18 @@ def run(args: argparse.Namespace) -> int:
     days = landed_days(paths.landing)
     if len(days) < 2:
         raise UserError(f"the simulation delivered {len(days)} day(s); the bench needs at least 2")
+    from orchestration.dbt import prepare
+
+    prepare(paths=paths)  # the manifest the definitions load (never made at import)
     holding = root / "held-back"
     _hold_back(paths, days[-1], holding)
 
-    full = materialize_range(
-        paths, days[0], days[-2], full_refresh=True, log_level="WARNING", persistent=False
-    )
+    from orchestration.memory import PeakMemory
+
+    with PeakMemory() as full_peak:
+        full = materialize_range(
+            paths, days[0], days[-2], full_refresh=True, log_level="WARNING", persistent=False
+        )
     if not full.success:
         raise UserError(f"full build failed: {'; '.join(full.failures) or 'see the log above'}")
     invocation = dbt_invocation_dir(full.run_id)
@@ -123,15 +139,28 @@ def run(args: argparse.Namespace) -> int:
         duck = replay_compiled_sql(invocation, paths.warehouse, root)
 
     _land(paths, holding)
-    incremental = materialize_range(paths, days[-1], days[-1], log_level="WARNING", persistent=False)
+    with PeakMemory() as day_peak:
+        incremental = materialize_range(paths, days[-1], days[-1], log_level="WARNING", persistent=False)
     if not incremental.success:
         raise UserError(f"incremental day failed: {'; '.join(incremental.failures)}")
+    with PeakMemory() as noop_peak:
+        noop = materialize_range(paths, days[-1], days[-1], log_level="WARNING", persistent=False)
+    if not noop.success:
+        raise UserError(f"no-op day failed: {'; '.join(noop.failures)}")
+    impressions = _impression_rows(paths)
 
     size = paths.warehouse.stat().st_size / 1e6
     print(f"\nintegrity bench --scale {args.scale}: {len(days)} delivery days, warehouse {size:.0f} MB")
     print(f"  simulate                        {sim_seconds:8.1f} s")
     print(f"  full build (Dagster, {len(days) - 1:3d} days)   {full.seconds:8.1f} s")
     print(f"  one incremental day ({days[-1]}) {incremental.seconds:8.1f} s")
+    print(f"  the same day, nothing new       {noop.seconds:8.1f} s")
+    print(f"  impression rows in the warehouse {impressions:,}")
+    gib = 1024**3
+    print(
+        f"  peak memory (process tree)      full {full_peak.bytes / gib:.2f} GiB, "
+        f"day {day_peak.bytes / gib:.2f} GiB, no-op {noop_peak.bytes / gib:.2f} GiB"
+    )
     if duck:
         seconds, models, dbt_models_s, dbt_tests_s = duck
         print(f"  DuckDB alone ({models} models' SQL)   {seconds:8.1f} s")
