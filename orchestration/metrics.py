@@ -27,14 +27,14 @@ import difflib
 import io
 import logging
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from orchestration.errors import UserError
-from orchestration.paths import PROJECT_DIR, DataPaths, data_paths
+from orchestration.paths import PROJECT_DIR, DataPaths, data_paths, environment
 
 PUBLISHED_TARGET = "published"
 SEMANTIC_MANIFEST = "semantic_manifest.json"
@@ -49,20 +49,6 @@ def target_dir() -> Path:
 
 def semantic_manifest_path() -> Path:
     return target_dir() / SEMANTIC_MANIFEST
-
-
-@contextlib.contextmanager
-def _environ(**values: str) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, old in saved.items():
-            if old is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = old
 
 
 def ensure_semantic_manifest(paths: DataPaths, *, reparse: bool = False) -> Path:
@@ -123,7 +109,7 @@ def open_semantic_layer(paths: DataPaths | None = None, *, reparse: bool = False
         raise UserError(f"cannot read the semantic manifest {manifest_path}: {exc}") from exc
     profiles_dir = Path(os.environ.get("DBT_PROFILES_DIR") or PROJECT_DIR)
     # The profile's default target follows DBT_TARGET (profiles.yml); MetricFlow's loader reads it.
-    with _environ(DBT_TARGET=PUBLISHED_TARGET, INTEGRITY_DATA_DIR=str(paths.root)):
+    with environment({"DBT_TARGET": PUBLISHED_TARGET, "INTEGRITY_DATA_DIR": str(paths.root)}):
         try:
             metadata = dbtProjectMetadata.load_from_paths(profiles_path=profiles_dir, project_path=PROJECT_DIR)
         except Exception as exc:

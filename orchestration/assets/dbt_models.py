@@ -23,9 +23,7 @@ Three definitions over one manifest, which is prepared before the definitions lo
 
 import gc
 import json
-import os
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
@@ -41,6 +39,7 @@ from dagster_dbt import (
 from orchestration.assets.partitions import window_env, window_vars
 from orchestration.dbt import dbt_project, dbt_target_path
 from orchestration.errors import UserError
+from orchestration.paths import environment
 from orchestration.resources import WarehouseResource
 
 # The DSA period's models: the period row and everything built on it.
@@ -138,7 +137,7 @@ def _stream(
     # One target folder per dbt step, reused run after run (runs hold the writer lock, so never two
     # at once): dbt parses partially when it can, and the target path does not grow a folder a run.
     target = dbt_target_path() / f"dagster-{context.op_execution_context.op.name}"
-    with _environment(env or {}):  # dagster-dbt starts dbt with a copy of os.environ
+    with environment(env or {}):  # dagster-dbt starts dbt with a copy of os.environ
         invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=target)
     failed: list[str] = []
     try:
@@ -164,20 +163,6 @@ def _stream(
                 "dbt_target": str(invocation.target_path),
             },
         )
-
-
-@contextmanager
-def _environment(values: Mapping[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def _close_adapter(adapter: Any) -> None:
