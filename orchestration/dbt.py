@@ -25,7 +25,7 @@ from pathlib import Path
 from dagster_dbt import DbtCliResource, DbtProject
 
 from orchestration.errors import UserError
-from orchestration.paths import PROJECT_DIR, DataPaths, data_paths
+from orchestration.paths import PROJECT_DIR, DataPaths, data_paths, environment
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # dbt's messages a user needs when a command fails: at most this many lines of them.
@@ -79,16 +79,9 @@ def dbt_resource(project: DbtProject | None = None) -> DbtCliResource:
 @contextlib.contextmanager
 def data_dir_env(paths: DataPaths) -> Iterator[None]:
     """INTEGRITY_DATA_DIR for the dbt process (profiles.yml reads it), restored afterwards."""
-    before = os.environ.get("INTEGRITY_DATA_DIR")
-    os.environ["INTEGRITY_DATA_DIR"] = str(paths.root)
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    try:
+    with environment({"INTEGRITY_DATA_DIR": str(paths.root)}):
         yield
-    finally:
-        if before is None:
-            os.environ.pop("INTEGRITY_DATA_DIR", None)
-        else:
-            os.environ["INTEGRITY_DATA_DIR"] = before
 
 
 @dataclass

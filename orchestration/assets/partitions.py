@@ -20,6 +20,11 @@ daily_partitions = dg.DailyPartitionsDefinition(start_date=PARTITION_START, time
 
 ALL_DELIVERED: dict[str, str] = {"window_start": "", "window_end": ""}
 
+# Dagster's run tags for a run's partition, and for the range of a single-run backfill
+PARTITION_TAG = "dagster/partition"
+RANGE_START_TAG = "dagster/asset_partition_range_start"
+RANGE_END_TAG = "dagster/asset_partition_range_end"
+
 
 def window_vars(context: dg.AssetExecutionContext) -> dict[str, str]:
     """This run's half-open delivery-day window [window_start, window_end) (dbt macro run_window),
@@ -31,8 +36,8 @@ def window_vars(context: dg.AssetExecutionContext) -> dict[str, str]:
     a partition (a plain `dbt build` equivalent) processes whatever is new.
     """
     tags = context.run.tags
-    start = tags.get("dagster/asset_partition_range_start") or tags.get("dagster/partition")
-    end = tags.get("dagster/asset_partition_range_end") or tags.get("dagster/partition")
+    start = tags.get(RANGE_START_TAG) or tags.get(PARTITION_TAG)
+    end = tags.get(RANGE_END_TAG) or tags.get(PARTITION_TAG)
     if not start or not end:
         return dict(ALL_DELIVERED)
     last = date.fromisoformat(end) + timedelta(days=1)
@@ -50,10 +55,7 @@ def window_env(window: dict[str, str]) -> dict[str, str]:
 
 def partition_range_tags(start: str, end: str) -> dict[str, str]:
     """Run tags that make one run cover partitions start..end (inclusive): a single-run backfill."""
-    return {
-        "dagster/asset_partition_range_start": start,
-        "dagster/asset_partition_range_end": end,
-    }
+    return {RANGE_START_TAG: start, RANGE_END_TAG: end}
 
 
 def clamp_to_partitions(day: date, today: date | None = None) -> date:
