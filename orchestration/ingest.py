@@ -1,9 +1,19 @@
-"""Load landing files into the warehouse's raw schema, file by file, idempotently.
+"""Load landing files into the warehouse's raw zone, file by file, idempotently.
 
-    landing/<feed>/dt=YYYY-MM-DD/part-<n>.<jsonl|jsonl.gz|parquet|csv>  ->  raw.<feed> + raw._files
+    landing/<feed>/dt=YYYY-MM-DD/part-<n>.<jsonl|jsonl.gz|csv>  ->  raw.<feed> (a table) + raw._files
+    landing/<feed>/dt=YYYY-MM-DD/part-<n>.parquet  ->  raw/<feed>/dt=YYYY-MM-DD/part-<n>.parquet.<sha>.parquet
 
 Raw tables are a mirror of what was delivered: nothing is parsed or rejected here (dbt does that in
-staging), so a bad record can never fail a load. What the loader does decide is whether a *file* can
+staging), so a bad record can never fail a load.
+
+Parquet feeds (impressions, the big one) are not copied into a table: each delivered file becomes
+one typed Parquet file of the raw zone, `<data>/raw/<feed>/...`, that dbt reads in place. A column
+delivered with the contract's own kind of type (a timestamp, an integer, ...) is kept typed, so
+staging checks typed values and parses no text; a column delivered as something else (timestamps
+as strings, counts as text) goes to `<field>__text` as text, as before, and staging parses it and
+quarantines what does not cast. Every row also carries the loader columns, so a raw-zone file is
+self-describing. A raw-zone file is written under a temporary name and renamed before its ledger
+row commits; files the ledger does not name (a run killed in between) are swept at the next run. What the loader does decide is whether a *file* can
 be read at all: a truncated gzip, a file that is not Parquet or a CSV that is not UTF-8 is written to
 the ledger `raw._files` as `unreadable` with a reason, and the run goes on.
 
@@ -24,6 +34,7 @@ import gzip
 import hashlib
 import io
 import re
+import shutil
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -42,14 +53,27 @@ from orchestration.paths import FEEDS, DataPaths, data_paths
 RAW_SCHEMA = "raw"
 LEDGER = f"{RAW_SCHEMA}._files"
 
-# From the feed registry (dbt_project.yml): JSONL feeds land one line per row; columnar feeds
-# (Parquet, CSV) land every contract column as varchar (types differ between producers and files;
-# staging types them and rejects what does not cast), unexpected columns named in _extra_columns.
+# From the feed registry (dbt_project.yml): JSONL feeds land one line per row; CSV feeds land
+# every contract column as varchar (types differ between producers and files; staging types them
+# and rejects what does not cast); Parquet feeds land in the typed raw zone. Unexpected columns are
+# named in _extra_columns.
 JSONL_FEEDS: tuple[str, ...] = tuple(name for name, feed in registry().items() if feed.format == "jsonl")
 COLUMNAR_FEEDS: dict[str, tuple[str, ...]] = {
     name: feed.columns for name, feed in registry().items() if feed.format != "jsonl"
 }
 FEED_FORMAT: dict[str, str] = {name: feed.format for name, feed in registry().items()}
+PARQUET_FEEDS: tuple[str, ...] = tuple(name for name, fmt in FEED_FORMAT.items() if fmt == "parquet")
+
+# Registry types a Parquet column can carry natively, with the Arrow type the raw zone stores and
+# the test an delivered column's type must pass to be kept typed. Other registry types (month,
+# lists) and columns of another type arrive as text in `<field>__text`.
+NATIVE_TYPES: dict[str, tuple[pa.DataType, object]] = {
+    "ts": (pa.timestamp("us"), pa.types.is_timestamp),
+    "int": (pa.int64(), pa.types.is_integer),
+    "float": (pa.float64(), lambda t: pa.types.is_floating(t) or pa.types.is_integer(t)),
+    "bool": (pa.bool_(), pa.types.is_boolean),
+    "date": (pa.date32(), pa.types.is_date),
+}
 
 LOADER_COLUMNS = (
     ("_delivered_dt", "date"),
@@ -87,6 +111,28 @@ class IngestResult:
         )
 
 
+def raw_zone_schema(feed: str) -> pa.Schema:
+    """Columns of a raw-zone file: the loader's, then per contract field its value (a `str`
+    field as text; a natively typed one typed) and, unless it is `str`, `<field>__text` (the text
+    of a value delivered with another type), then `_extra_columns`."""
+    fields: list[tuple[str, pa.DataType]] = [
+        ("_delivered_dt", pa.date32()),
+        ("_source_file", pa.string()),
+        ("_line_no", pa.int64()),
+        ("_loaded_at", pa.timestamp("us")),
+    ]
+    for spec in registry()[feed].fields:
+        name, kind = str(spec["name"]), str(spec["type"])
+        if kind == "str":
+            fields.append((name, pa.string()))
+            continue
+        if kind in NATIVE_TYPES:
+            fields.append((name, NATIVE_TYPES[kind][0]))
+        fields.append((f"{name}__text", pa.string()))
+    fields.append(("_extra_columns", pa.string()))
+    return pa.schema(fields)
+
+
 def raw_table_ddl(feed: str) -> str:
     loader = ", ".join(f"{name} {typ}" for name, typ in LOADER_COLUMNS)
     if FEED_FORMAT[feed] == "jsonl":
@@ -112,10 +158,22 @@ create table if not exists {LEDGER} (
 
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the raw schema, one table per feed (even with no files yet, so dbt sources resolve)."""
+    """Create the raw schema: the ledger, and one table per JSONL / CSV feed (even with no files
+    yet, so dbt sources resolve). A Parquet feed's table from an older layout (every column as
+    varchar) is dropped and its ledger rows forgotten, so its files load again into the raw zone."""
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     con.execute(LEDGER_DDL)
+    con.execute(f"alter table {LEDGER} add column if not exists raw_file varchar")
     for feed in FEEDS:
+        if feed in PARQUET_FEEDS:
+            exists = con.execute(
+                "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+                [RAW_SCHEMA, feed],
+            ).fetchone()[0]
+            if exists:
+                con.execute(f"drop table {RAW_SCHEMA}.{feed}")
+                con.execute(f"delete from {LEDGER} where feed = ?", [feed])
+            continue
         con.execute(raw_table_ddl(feed))
 
 
@@ -191,13 +249,46 @@ def _as_strings(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return column.cast(pa.string())
 
 
-def read_parquet(path: Path) -> tuple[pa.Table, str | None]:
+def _typed(table: pa.Table, feed: str) -> tuple[pa.Table, str | None]:
+    """The contract's columns for the raw zone: each field natively typed when delivered with a
+    type of its kind (a zone-aware timestamp in UTC, a naive one taken as UTC), else as text in
+    `<field>__text`; a missing column null; plus the names of unexpected columns."""
+    n = table.num_rows
+    schema = raw_zone_schema(feed)
+    columns: dict[str, pa.Array | pa.ChunkedArray] = {"_line_no": pa.array(range(1, n + 1), pa.int64())}
+    for spec in registry()[feed].fields:
+        name, kind = str(spec["name"]), str(spec["type"])
+        delivered = table.column(name) if name in table.column_names else None
+        if kind == "str":
+            columns[name] = _as_strings(delivered) if delivered is not None else pa.nulls(n, pa.string())
+            continue
+        native = None
+        if kind in NATIVE_TYPES and delivered is not None and NATIVE_TYPES[kind][1](delivered.type):
+            target = NATIVE_TYPES[kind][0]
+            if pa.types.is_timestamp(delivered.type) and delivered.type.tz is not None:
+                delivered = delivered.cast(pa.timestamp("us", tz="UTC"))
+            try:
+                native = delivered.cast(target)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                native = None  # out of the stored type's range: kept as text, staging decides
+        if kind in NATIVE_TYPES:
+            columns[name] = native if native is not None else pa.nulls(n, NATIVE_TYPES[kind][0])
+        if native is None and delivered is not None:
+            columns[f"{name}__text"] = _as_strings(delivered)
+        else:
+            columns[f"{name}__text"] = pa.nulls(n, pa.string())
+    extra = sorted(c for c in table.column_names if c not in COLUMNAR_FEEDS[feed])
+    ordered = {f.name: columns[f.name] for f in schema if f.name in columns}
+    return pa.table(ordered), (",".join(extra) or None)
+
+
+def read_parquet(path: Path, feed: str = "impressions") -> tuple[pa.Table, str | None]:
     try:
         table = pq.read_table(path)
     except (pa.ArrowInvalid, pa.ArrowException, OSError) as exc:
         raise UnreadableFile("not_parquet", str(exc).splitlines()[0][:200]) from exc
     try:
-        return _columnar(table, COLUMNAR_FEEDS["impressions"])
+        return _typed(table, feed)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         raise UnreadableFile("unreadable_parquet", str(exc).splitlines()[0][:200]) from exc
 
@@ -237,7 +328,7 @@ def read_file(path: Path, feed: str) -> tuple[pa.Table, str | None]:
     if fmt == "parquet":
         if not name.endswith(".parquet"):
             raise UnreadableFile("unexpected_format", f"{feed} is delivered as Parquet")
-        return read_parquet(path)
+        return read_parquet(path, feed)
     if not (name.endswith(".csv") or name.endswith(".csv.gz")):
         raise UnreadableFile("unexpected_format", f"{feed} is delivered as CSV")
     return read_csv(path, feed)
@@ -283,6 +374,80 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def raw_zone_name(lf: LandingFile, sha: str) -> str:
+    """A landing file's raw-zone file, relative to the raw zone: one name per content."""
+    return f"{lf.rel}.{sha[:16]}.parquet"
+
+
+def _write_raw_file(
+    paths: DataPaths, lf: LandingFile, rows: pa.Table, extra: str | None, loaded_at: datetime, name: str
+) -> None:
+    """The raw-zone file of one Parquet delivery, in place under its final name only once whole."""
+    n = rows.num_rows
+    schema = raw_zone_schema(lf.feed)
+    constant = {
+        "_delivered_dt": pa.repeat(pa.scalar(lf.delivered_dt, pa.date32()), n),
+        "_source_file": pa.repeat(pa.scalar(lf.rel, pa.string()), n),
+        "_loaded_at": pa.repeat(pa.scalar(loaded_at, pa.timestamp("us")), n),
+        "_extra_columns": pa.repeat(pa.scalar(extra, pa.string()), n),
+    }
+    table = pa.table(
+        [rows.column(f.name) if f.name in rows.column_names else constant[f.name] for f in schema],
+        schema=schema,
+    )
+    target = paths.raw_zone / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    pq.write_table(table, tmp, compression="snappy", row_group_size=1 << 20)
+    tmp.replace(target)
+
+
+def sweep_raw_zone(con: duckdb.DuckDBPyConnection, paths: DataPaths) -> int:
+    """Delete raw-zone files the ledger does not name (left by a run killed between writing a file
+    and committing its ledger row, or replaced since); return how many."""
+    named = {r[0] for r in con.execute(f"select raw_file from {LEDGER} where raw_file is not null").fetchall()}
+    removed = 0
+    for feed in PARQUET_FEEDS:
+        feed_dir = paths.raw_zone / feed
+        if not feed_dir.is_dir():
+            continue
+        for path in feed_dir.rglob("*"):
+            if path.is_file() and path.relative_to(paths.raw_zone).as_posix() not in named:
+                path.unlink()
+                removed += 1
+    return removed
+
+
+def raw_rows_sql(paths: DataPaths, feed: str, con: duckdb.DuckDBPyConnection) -> str:
+    """SQL for a feed's raw rows as loaded: its table, or its raw-zone files (for tests and tools)."""
+    if feed not in PARQUET_FEEDS:
+        return f"select * from {RAW_SCHEMA}.{feed}"
+    files = [
+        r[0]
+        for r in con.execute(
+            f"select raw_file from {LEDGER} where feed = ? and raw_file is not null order by raw_file", [feed]
+        ).fetchall()
+    ]
+    if not files:
+        columns = ", ".join(
+            f'cast(null as {_duck_type(f.type)}) as "{f.name}"' for f in raw_zone_schema(feed)
+        )
+        return f"select {columns} where false"
+    listed = ", ".join("'" + str(paths.raw_zone / f).replace("'", "''") + "'" for f in files)
+    return f"select * from read_parquet([{listed}], hive_partitioning = false)"
+
+
+def _duck_type(typ: pa.DataType) -> str:
+    return {
+        pa.date32(): "date",
+        pa.string(): "varchar",
+        pa.int64(): "bigint",
+        pa.timestamp("us"): "timestamp",
+        pa.float64(): "double",
+        pa.bool_(): "boolean",
+    }[typ]
+
+
 def _insert_rows(
     con: duckdb.DuckDBPyConnection, lf: LandingFile, rows: pa.Table, extra: str | None, loaded_at: datetime
 ) -> None:
@@ -322,8 +487,14 @@ def ingest(
         con.execute("set TimeZone = 'UTC'")
         if full_refresh:
             con.execute(f"drop schema if exists {RAW_SCHEMA} cascade")
+        if full_refresh and paths.raw_zone.is_dir():
+            shutil.rmtree(paths.raw_zone)
         ensure_raw_schema(con)
+        sweep_raw_zone(con, paths)
         known = dict(con.execute(f"select path, sha256 from {LEDGER}").fetchall())
+        raw_files = dict(
+            con.execute(f"select path, raw_file from {LEDGER} where raw_file is not null").fetchall()
+        )
         for lf in landing_files(paths.landing):
             result.seen += 1
             size = lf.path.stat().st_size
@@ -348,20 +519,29 @@ def ingest(
                 result.unreadable_files.append((lf.rel, exc.reason))
             n = rows.num_rows if rows is not None and status == "loaded" else 0
             loaded_at = datetime.now(UTC).replace(tzinfo=None)
+            parquet = lf.feed in PARQUET_FEEDS
+            raw_file = raw_zone_name(lf, sha) if parquet and n else None
+            if raw_file is not None:
+                _write_raw_file(paths, lf, rows, extra, loaded_at, raw_file)
             con.execute("begin transaction")
             try:
-                con.execute(f"delete from {RAW_SCHEMA}.{lf.feed} where _source_file = ?", [lf.rel])
-                if n:
-                    _insert_rows(con, lf, rows, extra, loaded_at)
+                if not parquet:
+                    con.execute(f"delete from {RAW_SCHEMA}.{lf.feed} where _source_file = ?", [lf.rel])
+                    if n:
+                        _insert_rows(con, lf, rows, extra, loaded_at)
                 con.execute(f"delete from {LEDGER} where path = ?", [lf.rel])
                 con.execute(
-                    f"insert into {LEDGER} values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [lf.rel, lf.feed, lf.delivered_dt, size, sha, n, status, reason, loaded_at],
+                    f"insert into {LEDGER} (path, feed, delivered_dt, size_bytes, sha256, records, status, "
+                    "reason, loaded_at, raw_file) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [lf.rel, lf.feed, lf.delivered_dt, size, sha, n, status, reason, loaded_at, raw_file],
                 )
                 con.execute("commit")
             except BaseException:
                 con.execute("rollback")
                 raise
+            replaced = raw_files.get(lf.rel)
+            if replaced and replaced != raw_file:
+                (paths.raw_zone / replaced).unlink(missing_ok=True)
             result.records += n
             if status == "loaded":
                 result.loaded += 1

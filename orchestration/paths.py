@@ -3,6 +3,7 @@
     <data>/landing/<feed>/dt=YYYY-MM-DD/part-<n>.<ext>   raw deliveries (what a platform exports)
     <data>/truth/                                       simulator ground truth (never inside landing/)
     <data>/warehouse.duckdb                             the warehouse dbt and the loader write
+    <data>/raw/<feed>/dt=YYYY-MM-DD/<file>.<sha>.parquet typed raw zone of the Parquet feeds (the loader's)
     <data>/published/warehouse.duckdb                   marts + dimensions only, swapped in after a good run
     <data>/exports/                                     DSA report, statements of reasons, alerts
     <data>/dashboard/                                   leadership dashboard (index.html + dated copies)
@@ -32,6 +33,11 @@ class DataPaths:
     @property
     def truth(self) -> Path:
         return self.root / "truth"
+
+    @property
+    def raw_zone(self) -> Path:
+        """The loader's typed copies of Parquet deliveries (dbt reads them in place)."""
+        return self.root / "raw"
 
     @property
     def warehouse(self) -> Path:

@@ -86,17 +86,27 @@
     {%- for f in fields if f.name == k %}{% set ns.key_out = ns.key_out + [f.pii if f.pii is defined else k] %}{% endfor -%}
 {%- endfor -%}
 
+{%- set incremental = is_incremental() -%}
+{%- set typed_format = spec['format'] == 'parquet' -%}
+{%- if typed_format -%}
+    {%- for f in fields if f.pii is defined or f.target_pii or f.drop or f.flag is defined -%}
+        {{ exceptions.raise_compiler_error("Parquet feed " ~ feed ~ ": field " ~ f.name ~ " must be output as it is (no pii, target_pii, drop or flag): its records are compared by their output values") }}
+    {%- endfor -%}
+{%- endif -%}
+{%- set relation = platform_raw(feed, files_sql=platform_base_batch_files(feed, spec) if incremental and typed_format else none) -%}
+
 {%- set base = {
-    'relation': source('platform', feed),
+    'feed': feed,
+    'relation': relation,
     'fields': fields,
-    'format': 'jsonl' if spec['format'] == 'jsonl' else 'columns',
+    'format': 'jsonl' if spec['format'] == 'jsonl' else ('typed' if typed_format else 'columns'),
     'dedup': spec.get('dedup', 'first'),
     'version_by': spec.get('version_by'),
     'extra_checks': spec.get('extra_checks', []),
     'all_names': ns.all_names,
     'key_out': ns.key_out,
     'policy_fields': ns.policy_fields,
-    'incremental': is_incremental(),
+    'incremental': incremental,
 } -%}
 
 with

@@ -17,7 +17,7 @@ ledger as (
         loaded_at as _loaded_at,
         delivered_dt as _delivered_dt
     from {{ source('platform', '_files') }}
-    where feed = '{{ base.relation.identifier }}'
+    where feed = '{{ base.feed }}'
 
 ),
 
@@ -127,6 +127,37 @@ batch_rows as (
     {%- endfor %}
 
 ),
+{%- endmacro %}
+
+
+{#- The landing paths whose raw records an incremental run may parse (a superset of the batch's
+    files: new or replaced files, the window's delivery days, files holding a record held back as
+    unknown_reference or whose policy code left the seed). A Parquet feed's base model reads only
+    these raw-zone files (macro platform_raw); batch_rows then picks the exact records. -#}
+{% macro platform_base_batch_files(feed, spec) -%}
+    {%- set window_start, window_end = run_window() -%}
+    {%- set policy_fields = [] -%}
+    {%- for f in spec['fields'] if f.ref is defined and f.ref == 'policies' %}{% do policy_fields.append(f.name) %}{% endfor -%}
+    select ledger.path
+    from {{ source('platform', '_files') }} as ledger
+    where
+        ledger.feed = '{{ feed }}'
+        and (
+            not exists (
+                select 1 from (select distinct _source_file, _loaded_at from {{ this }}) as processed
+                where processed._source_file = ledger.path and processed._loaded_at = ledger.loaded_at
+            )
+            {%- if window_start and window_end %}
+            or (ledger.delivered_dt >= date '{{ window_start }}' and ledger.delivered_dt < date '{{ window_end }}')
+            {%- endif %}
+        )
+    union
+    select _source_file from {{ this }} where _reason_code = 'unknown_reference'
+    {%- for name in policy_fields %}
+    union
+    select _source_file from {{ this }}
+    where "{{ name }}" is not null and "{{ name }}" not in (select policy_code from {{ ref('policies') }})
+    {%- endfor %}
 {%- endmacro %}
 
 

@@ -14,7 +14,7 @@
 
 {#- 3: a required field absent, null or blank; the detail names the field -#}
 {%- for f in base.fields if f.required -%}
-    {%- set when %}"{{ f.name }}__text" is null{% endset -%}
+    {%- set when %}not {{ platform_base_present(base, f) }}{% endset -%}
     {%- do checks.append({'reason': 'missing_required_field', 'when': when, 'detail': "'" ~ f.name ~ "'"}) -%}
 {%- endfor -%}
 
@@ -23,13 +23,13 @@
     {%- set when -%}
             "{{ f.name }}__text" is not null and not {% if f.type == 'month' %}regexp_matches("{{ f.name }}__text", '^\d{4}-\d{2}$'){% else %}{{ is_iso_timestamp('"' ~ f.name ~ '__text"') }}{% endif %}
     {%- endset -%}
-    {%- do checks.append({'reason': 'unparsable_timestamp', 'when': when, 'detail': platform_base_shown(f)}) -%}
+    {%- do checks.append({'reason': 'unparsable_timestamp', 'when': when, 'detail': platform_base_shown(base, f)}) -%}
 {%- endfor -%}
 
 {#- 5: ISO-shaped but no such instant, before 2000, or (event_time) on or after delivery day + 2 -#}
 {%- for f in base.fields if f.type in ('ts', 'date', 'month') -%}
     {%- set when -%}
-            "{{ f.name }}__text" is not null and (
+            {{ platform_base_present(base, f) }} and (
                 "{{ f.name }}" is null
                 or "{{ f.name }}" < date '2000-01-01'
                 {%- if f.event_time %}
@@ -37,34 +37,34 @@
                 {%- endif %}
             )
     {%- endset -%}
-    {%- do checks.append({'reason': 'impossible_timestamp', 'when': when, 'detail': platform_base_shown(f)}) -%}
+    {%- do checks.append({'reason': 'impossible_timestamp', 'when': when, 'detail': platform_base_shown(base, f)}) -%}
 {%- endfor -%}
 
 {#- 6: a value outside the contract's list -#}
 {%- for f in base.fields if f.enum is defined -%}
     {%- set when -%}
-            "{{ f.name }}__text" is not null
-                and "{{ f.name }}__text" not in ({% for v in f.enum %}'{{ v }}'{% if not loop.last %}, {% endif %}{% endfor %})
+            {{ platform_base_present(base, f) }}
+                and {{ platform_base_text(base, f) }} not in ({% for v in f.enum %}'{{ v }}'{% if not loop.last %}, {% endif %}{% endfor %})
     {%- endset -%}
-    {%- do checks.append({'reason': 'unknown_enum_value', 'when': when, 'detail': platform_base_shown(f)}) -%}
+    {%- do checks.append({'reason': 'unknown_enum_value', 'when': when, 'detail': platform_base_shown(base, f)}) -%}
 {%- endfor -%}
 
 {#- 7: a number, boolean or list whose text does not cast -#}
 {%- for f in base.fields if f.type in ('int', 'float', 'bool', 'str_list') -%}
     {%- set when %}"{{ f.name }}__text" is not null and "{{ f.name }}" is null{% endset -%}
-    {%- do checks.append({'reason': 'invalid_type', 'when': when, 'detail': platform_base_shown(f)}) -%}
+    {%- do checks.append({'reason': 'invalid_type', 'when': when, 'detail': platform_base_shown(base, f)}) -%}
 {%- endfor -%}
 
 {#- 8: a count below zero -#}
 {%- for f in base.fields if f.nonneg -%}
     {%- set when %}"{{ f.name }}" < 0{% endset -%}
-    {%- do checks.append({'reason': 'negative_count', 'when': when, 'detail': platform_base_shown(f)}) -%}
+    {%- do checks.append({'reason': 'negative_count', 'when': when, 'detail': platform_base_shown(base, f)}) -%}
 {%- endfor -%}
 
 {#- 9: a bounded number outside its bounds (lo exclusive when lo_open) -#}
 {%- for f in base.fields if f.range is defined -%}
     {%- set when %}"{{ f.name }}" {% if f.lo_open %}<={% else %}<{% endif %} {{ f.range[0] }} or "{{ f.name }}" > {{ f.range[1] }}{% endset -%}
-    {%- do checks.append({'reason': 'out_of_range', 'when': when, 'detail': platform_base_shown(f)}) -%}
+    {%- do checks.append({'reason': 'out_of_range', 'when': when, 'detail': platform_base_shown(base, f)}) -%}
 {%- endfor -%}
 
 {#- 10: the feed's own rules (registry extra_checks: when, reason, detail text) -#}
@@ -80,7 +80,7 @@
                 where r.id = {{ platform_ref_value(f) }}{% if f.ref == 'target' %} and r.target_type = typed.target_type{% endif %}
             )
     {%- endset -%}
-    {%- do checks.append({'reason': 'unknown_reference', 'when': when, 'detail': platform_base_shown(f)}) -%}
+    {%- do checks.append({'reason': 'unknown_reference', 'when': when, 'detail': platform_base_shown(base, f)}) -%}
 {%- endfor -%}
 
 {{ return(checks) }}
@@ -88,8 +88,33 @@
 
 
 {#- The detail of a failed field check: the field and its text as delivered, e.g. `score=1.7`. -#}
-{% macro platform_base_shown(f) -%}
-'{{ f.name }}=' || "{{ f.name }}__text"
+{% macro platform_base_shown(base, f) -%}
+'{{ f.name }}=' || {{ platform_base_text(base, f) }}
+{%- endmacro %}
+
+
+{#- True when the record carries a value for the field (text that is not blank, or a typed value). -#}
+{% macro platform_base_present(base, f) -%}
+    {%- if base.format == 'typed' and platform_base_native(f) -%}
+("{{ f.name }}__text" is not null or "{{ f.name }}__native" is not null)
+    {%- else -%}
+"{{ f.name }}__text" is not null
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The field's value as delivered, as text: its text, or a typed Parquet value written as the
+    loader writes such a value when it is text (a timestamp as ISO-8601 UTC with microseconds). -#}
+{% macro platform_base_text(base, f) -%}
+    {%- if base.format == 'typed' and platform_base_native(f) -%}
+        {%- if f.type == 'ts' -%}
+coalesce("{{ f.name }}__text", strftime("{{ f.name }}__native", '%Y-%m-%dT%H:%M:%S.%f') || 'Z')
+        {%- else -%}
+coalesce("{{ f.name }}__text", cast("{{ f.name }}__native" as {{ dbt.type_string() }}))
+        {%- endif -%}
+    {%- else -%}
+"{{ f.name }}__text"
+    {%- endif -%}
 {%- endmacro %}
 
 
@@ -124,10 +149,24 @@ checked as (
                 then {{ c.detail }}
 {%- endfor %}
         end as _row_reason_detail,
-        md5(to_json(struct_pack(
-            {% for f in base.fields %}"{{ f.name }}" := "{{ f.name }}"{% if not loop.last %}, {% endif %}{% endfor %}
-        ))::varchar) as _record_hash
+        {% if base.format == 'typed' -%}
+        cast(null as {{ dbt.type_string() }})
+        {%- else -%}
+        {{ platform_base_record_hash(base) }}
+        {%- endif %} as _record_hash
     from typed
 
 ),
+{%- endmacro %}
+
+
+
+{#- A record's identity in deduplication: a hash of its values, every field (dropped ones too).
+    A Parquet feed's records are hashed only where their key was delivered more than once
+    (platform_base_dedup), from their output values, which are their values (no field of such a
+    feed is pseudonymised, dropped or flagged). -#}
+{% macro platform_base_record_hash(base) -%}
+md5(to_json(struct_pack(
+            {% for f in base.fields %}"{{ f.name }}" := "{{ f.name }}"{% if not loop.last %}, {% endif %}{% endfor %}
+        ))::varchar)
 {%- endmacro %}

@@ -5,7 +5,9 @@
     different hash loses to the winning version (dedup 'first': the first delivery, a
     conflicting_duplicate; 'latest': the last delivery, superseded; 'version': 'first' within key
     + version_by, and an older version_by is superseded). Records that failed a check are
-    quarantined with their check's reason. -#}
+    quarantined with their check's reason. A Parquet feed's records get their `_record_hash` here,
+    and only where their key has several records (a lone record needs none; most impressions
+    keys are delivered once). -#}
 {% macro platform_base_dedup(base) -%}
 {%- set key_out = base.key_out -%}
 {%- set dedup = base.dedup -%}
@@ -114,7 +116,11 @@ ranked as (
             partition by {% for k in key_out %}"{{ k }}"{% if not loop.last %}, {% endif %}{% endfor %}{% if dedup == 'version' %}, "{{ version_by }}"{% endif %}
             order by _delivered_dt, _source_file, _line_no
         ) as _first_delivery
+    {%- if base.format == 'typed' %}
+    from (select * replace ({{ platform_base_record_hash(base) }} as _record_hash) from candidates) as candidates
+    {%- else %}
     from candidates
+    {%- endif %}
     where exists (
         select 1 from shared_keys
         where
@@ -126,9 +132,9 @@ ranked as (
     union all by name
 
     select
-        *,
+        *{% if base.format == 'typed' %} replace (cast(null as {{ dbt.type_string() }}) as _record_hash){% endif %},
         1 as _hash_seq,
-        _record_hash as _winning_hash,
+        cast(null as {{ dbt.type_string() }}) as _winning_hash,
         {%- if dedup == 'version' %}
         "{{ version_by }}" as _latest_version,
         {%- endif %}

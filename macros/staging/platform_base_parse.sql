@@ -3,6 +3,9 @@
     unknown keys / columns (`_extra_fields`), and per field `<name>__text` (trimmed text, null when
     absent or blank) and `<name>` (the text cast to the field's type, null when it does not cast). -#}
 {% macro platform_base_parse(base) -%}
+{%- if base.format == 'typed' -%}
+{{ return(platform_base_parse_typed(base)) }}
+{%- endif -%}
 source as (
 
     select
@@ -69,7 +72,16 @@ typed as (
     select
         *,
 {%- for f in base.fields %}
-        {% set t = '"' ~ f.name ~ '__text"' -%}
+        {{ platform_base_cast(f, '"' ~ f.name ~ '__text"') }} as "{{ f.name }}"{% if not loop.last %},{% endif %}
+{%- endfor %}
+    from texts
+
+),
+{%- endmacro %}
+
+
+{#- A field's text cast to its type, null when it does not cast. -#}
+{% macro platform_base_cast(f, t) -%}
         {%- if f.type == 'int' -%} try_cast({{ t }} as bigint)
         {%- elif f.type == 'float' -%} try_cast({{ t }} as double)
         {%- elif f.type == 'bool' -%} try_cast({{ t }} as boolean)
@@ -79,7 +91,61 @@ typed as (
         {%- elif f.type == 'str_list' -%} case when json_valid({{ t }}) then try_cast(json({{ t }}) as varchar[]) end
         {%- elif f.type == 'str_split' -%} list_filter(list_transform(string_split({{ t }}, ';'), lambda x: trim(x)), lambda x: x <> '')
         {%- else -%} {{ t }}
-        {%- endif %} as "{{ f.name }}"{% if not loop.last %},{% endif %}
+        {%- endif %}
+{%- endmacro %}
+
+
+{#- The registry types a Parquet feed's raw-zone files can hold typed (orchestration/ingest.py,
+    NATIVE_TYPES): a field of these types has a typed column `<name>` beside `<name>__text`. -#}
+{% macro platform_base_native(f) -%}
+    {{ return(f.type in ('ts', 'int', 'float', 'bool', 'date')) }}
+{%- endmacro %}
+
+
+{#- platform_base, step 2 for a Parquet feed (format `typed`): its raw-zone files hold each field
+    typed when it was delivered with its kind of type, else as text. To CTE `typed`, the same
+    columns as the text path: `<name>__text` (trimmed text when delivered as text, null otherwise;
+    for a `str` field the trimmed value), `<name>__native` (the delivered typed value) and
+    `<name>` (the typed value, or the text cast to the type). Nothing is parsed when the column
+    came typed. -#}
+{% macro platform_base_parse_typed(base) -%}
+texts as (
+
+    select
+        _delivered_dt,
+        _source_file,
+        _line_no,
+        _loaded_at,
+        false as _encoding_error,
+        true as _is_object,
+        case when _extra_columns is not null then list_sort(string_split(_extra_columns, ',')) end as _extra_fields,
+{%- for f in base.fields %}
+        {%- if f.type == 'str' %}
+        nullif(trim("{{ f.name }}"), '') as "{{ f.name }}__text"
+        {%- else %}
+        nullif(trim("{{ f.name }}__text"), '') as "{{ f.name }}__text"
+        {%- if platform_base_native(f) %},
+        "{{ f.name }}" as "{{ f.name }}__native"
+        {%- endif %}
+        {%- endif %}{% if not loop.last %},{% endif %}
+{%- endfor %}
+    from {% if base.incremental %}batch_rows{% else %}{{ base.relation }}{% endif %} as raw
+
+),
+
+typed as (
+
+    select
+        *,
+{%- for f in base.fields %}
+        {%- set t = '"' ~ f.name ~ '__text"' %}
+        {%- if f.type == 'str' %}
+        {{ t }} as "{{ f.name }}"
+        {%- elif platform_base_native(f) %}
+        case when {{ t }} is null then "{{ f.name }}__native" else {{ platform_base_cast(f, t) }} end as "{{ f.name }}"
+        {%- else %}
+        {{ platform_base_cast(f, t) }} as "{{ f.name }}"
+        {%- endif %}{% if not loop.last %},{% endif %}
 {%- endfor %}
     from texts
 

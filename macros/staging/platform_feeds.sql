@@ -27,7 +27,7 @@
 {%- endmacro %}
 
 {#- One select per feed of the registry, unioned: `'<feed>' as feed` and `columns` from the feed's
-    base model (`from_='base'`) or its raw source table (`from_='source'`), with an optional
+    base model (`from_='base'`) or its raw records (`from_='source'`, macro platform_raw), with an optional
     `where` and `group_by`. Reconciliation and schema drift are loops over the registry through
     this macro, so no model writes a per-feed block of its own. -#}
 {% macro platform_feeds_union(columns, from_='base', where=none, group_by=none) -%}
@@ -38,7 +38,7 @@
         select
             '{{ feed }}' as feed,
             {{ columns | join(',\n            ') }}
-        from {{ source('platform', feed) if from_ == 'source' else ref('base_platform__' ~ feed) }}
+        from {{ platform_raw(feed) if from_ == 'source' else ref('base_platform__' ~ feed) }} as records
         {%- if where %}
         where {{ where }}
         {%- endif %}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -11,7 +12,7 @@ from helpers_warehouse import write_landing_mini
 
 from orchestration import ingest as ingest_module
 from orchestration.errors import UserError
-from orchestration.ingest import ingest
+from orchestration.ingest import ingest, raw_rows_sql
 from orchestration.paths import FEEDS, data_paths
 
 # Records per feed in the hand-made landing zone (non-blank lines / rows of readable files).
@@ -47,8 +48,9 @@ def snapshot(warehouse: Path, *, with_loaded_at: bool = True) -> dict[str, list[
                 if with_loaded_at
                 else (" exclude (loaded_at)" if table == "_files" else " exclude (_loaded_at)")
             )
+            relation = f"raw.{table}" if table == "_files" else f"({raw_rows_sql(data_paths(warehouse.parent), table, con)})"
             out[table] = sorted(
-                con.execute(f"select *{drop} from raw.{table}").fetchall(), key=lambda r: tuple(map(str, r))
+                con.execute(f"select *{drop} from {relation}").fetchall(), key=lambda r: tuple(map(str, r))
             )
         return out
     finally:
@@ -69,7 +71,8 @@ def test_first_load_mirrors_the_landing_zone(mini: Path) -> None:
 
     con = duckdb.connect(str(data_paths(mini).warehouse), read_only=True)
     for feed, expected in RAW_RECORDS.items():
-        assert con.execute(f"select count(*) from raw.{feed}").fetchone()[0] == expected, feed
+        sql = raw_rows_sql(data_paths(mini), feed, con)
+        assert con.execute(f"select count(*) from ({sql})").fetchone()[0] == expected, feed
     ledger = dict(
         con.execute("select path, status || coalesce(':' || reason, '') from raw._files").fetchall()
     )
@@ -84,14 +87,25 @@ def test_first_load_mirrors_the_landing_zone(mini: Path) -> None:
     assert con.execute(
         "select min(_line_no), max(_line_no) from raw.content where _source_file like '%.gz'"
     ).fetchone() == (1, 4)
-    # Parquet: every column as text; a zone-aware timestamp becomes ISO-8601 UTC; drift is named
-    rows = con.execute(
-        "select _delivered_dt::varchar, hour_ts, impressions, _extra_columns from raw.impressions "
-        "order by _delivered_dt, _line_no"
+    # Parquet: no raw table; one typed raw-zone file per loaded file, named in the ledger. A
+    # column delivered typed stays typed (a zone-aware timestamp in UTC), one delivered as text
+    # stays text in <field>__text; drift is named
+    assert not con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = 'impressions'"
+    ).fetchone()[0]
+    raw_files = con.execute(
+        "select raw_file from raw._files where feed = 'impressions' and raw_file is not null order by 1"
     ).fetchall()
-    assert rows[0] == ("2026-10-01", "2026-09-30T10:00:00Z", "100", "experiment")
-    assert rows[7] == ("2026-10-02", "2026-09-30T10:00:00.000000Z", "120", None)
-    assert rows[8][2] is None  # a null count stays null (staging rejects it)
+    on_disk = sorted(p.relative_to(mini / "raw").as_posix() for p in (mini / "raw").rglob("*.parquet"))
+    assert [r[0] for r in raw_files] == on_disk and len(on_disk) == 2
+    rows = con.execute(
+        "select _delivered_dt::varchar, hour_ts, hour_ts__text, impressions, impressions__text, _extra_columns "
+        f"from ({raw_rows_sql(data_paths(mini), 'impressions', con)}) order by _delivered_dt, _line_no"
+    ).fetchall()
+    assert rows[0] == ("2026-10-01", None, "2026-09-30T10:00:00Z", 100, None, "experiment")
+    assert rows[5][2] == "2026-09-30T11:00:00+02:00"  # text as delivered: staging parses it
+    assert rows[7] == ("2026-10-02", datetime(2026, 9, 30, 10), None, 120, None, None)
+    assert rows[8][3:5] == (None, None)  # a null count stays null (staging rejects it)
     # CSV: extra column named, missing trailing value empty
     assert con.execute(
         "select distinct _extra_columns from raw.moderators where _delivered_dt = '2026-10-01'"
@@ -195,3 +209,74 @@ def test_unexpected_paths_are_ledgered_not_loaded(mini: Path) -> None:
 def test_missing_landing_zone_is_a_user_error(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="no landing zone"):
         ingest(data_paths(tmp_path))
+
+
+def test_run_killed_after_a_raw_zone_file_leaves_no_trace(
+    mini: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed after a Parquet delivery's raw-zone file is written, before its ledger row commits:
+    the file is an orphan, swept by the next run, whose tables equal an undisturbed load."""
+    reference = tmp_path_factory.mktemp("reference")
+    write_landing_mini(reference)
+    ingest(data_paths(reference))
+
+    real_write = ingest_module._write_raw_file
+
+    def dying_write(*args, **kwargs):
+        real_write(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ingest_module, "_write_raw_file", dying_write)
+    paths = data_paths(mini)
+    with pytest.raises(KeyboardInterrupt):
+        ingest(paths)
+    orphans = list(paths.raw_zone.rglob("*.parquet"))
+    assert len(orphans) == 1  # written, never named in the ledger
+    monkeypatch.setattr(ingest_module, "_write_raw_file", real_write)
+    ingest(paths)
+    assert snapshot(paths.warehouse, with_loaded_at=False) == snapshot(
+        data_paths(reference).warehouse, with_loaded_at=False
+    )
+    con = duckdb.connect(str(paths.warehouse), read_only=True)
+    named = {r[0] for r in con.execute("select raw_file from raw._files where raw_file is not null").fetchall()}
+    con.close()
+    assert {p.relative_to(paths.raw_zone).as_posix() for p in paths.raw_zone.rglob("*") if p.is_file()} == named
+
+
+def test_redelivered_parquet_file_replaces_its_raw_zone_file(mini: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    paths = data_paths(mini)
+    ingest(paths)
+    path = paths.landing / "impressions" / "dt=2026-10-01" / "part-0.parquet"
+    table = pq.read_table(path)
+    pq.write_table(table.slice(0, 2).set_column(4, "impressions", pa.array([1, 2], pa.int64())), path)
+    result = ingest(paths)
+    assert (result.loaded, result.records) == (1, 2)
+    con = duckdb.connect(str(paths.warehouse), read_only=True)
+    rows = con.execute(
+        f"select _line_no, impressions from ({raw_rows_sql(paths, 'impressions', con)}) "
+        "where _delivered_dt = '2026-10-01' order by 1"
+    ).fetchall()
+    con.close()
+    assert rows == [(1, 1), (2, 2)]
+    assert len(list((paths.raw_zone / "impressions" / "dt=2026-10-01").iterdir())) == 1  # the old one is gone
+
+
+def test_older_layout_of_a_parquet_feed_is_loaded_again(mini: Path) -> None:
+    """A warehouse from before the raw zone (impressions as a varchar table): the table goes and
+    its files load again into the raw zone."""
+    paths = data_paths(mini)
+    ingest(paths)
+    con = duckdb.connect(str(paths.warehouse))
+    con.execute("create table raw.impressions (_source_file varchar, hour_ts varchar)")
+    con.execute("update raw._files set raw_file = null where feed = 'impressions'")
+    con.close()
+    result = ingest(paths)
+    assert result.loaded == 2 and result.records == RAW_RECORDS["impressions"]
+    con = duckdb.connect(str(paths.warehouse), read_only=True)
+    assert not con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = 'impressions'"
+    ).fetchone()[0]
+    con.close()

@@ -1,26 +1,9 @@
 {#- Every rejected record of every feed in the registry, with its one reason. The record as
     delivered comes from raw (staging keeps no personal data in clear): a JSONL line as it was, a
-    Parquet / CSV row as JSON of its columns. -#}
+    Parquet / CSV row as JSON of its columns (a typed Parquet value as the loader writes it as
+    text). Only rejected records are rendered: the raw records are joined first. -#}
 
 with
-
-{% for feed in platform_feed_names() %}
-    delivered_{{ feed }} as (
-
-        select
-            delivered._source_file,
-            delivered._line_no,
-            {%- if platform_feed(feed)['format'] == 'jsonl' %}
-                delivered._record as raw_record
-            {%- else %}
-                to_json(delivered)::varchar as raw_record
-            {%- endif %}
-        -- the load time is the loader's, not part of the record as delivered
-        from (select * exclude (_loaded_at) from {{ source('platform', feed) }}) as delivered
-
-    ),
-
-{% endfor %}
 
 rejected as (
     {% for feed in platform_feed_names() %}
@@ -35,9 +18,9 @@ rejected as (
             '{{ feed }}' as feed,
             base._reason_code as reason_code,
             base._reason_detail as reason_detail,
-            delivered.raw_record
+            {{ platform_raw_record(feed, 'delivered') }} as raw_record
         from {{ ref('base_platform__' ~ feed) }} as base
-        inner join delivered_{{ feed }} as delivered
+        inner join {{ platform_raw(feed) }} as delivered
             on
                 base._source_file = delivered._source_file
                 and base._line_no = delivered._line_no
