@@ -18,9 +18,10 @@ be read at all: a truncated gzip, a file that is not Parquet or a CSV that is no
 the ledger `raw._files` as `unreadable` with a reason, and the run goes on.
 
 The ledger makes re-runs cheap and exact: a file whose path and sha256 are already in the ledger is
-skipped; a new file is loaded; a changed file replaces its rows. Each file's delete + insert + ledger
-update is one transaction, so a run killed half-way leaves every file either fully loaded or not at
-all, and the next run picks up where it stopped.
+skipped; a new file is loaded; a changed file replaces its rows. A file's delete + insert + ledger
+row are in one transaction (which holds up to COMMIT_EVERY files), so a run killed half-way leaves
+every file either fully loaded or not at all, and the next run picks up where it stopped. Files are
+read on two threads, a few ahead of the commits, which stay in landing order.
 
 DuckDB allows one writing process, and dbt runs right after the loader: the connection lives only as
 long as one `ingest()` call.
@@ -36,12 +37,15 @@ import io
 import re
 import shutil
 import zlib
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -81,6 +85,11 @@ LOADER_COLUMNS = (
     ("_line_no", "bigint"),
     ("_loaded_at", "timestamp"),
 )
+
+# Files per transaction: every file is in the warehouse whole or not at all (a run killed
+# mid-transaction loses the uncommitted files' rows and ledger rows together: the next run loads
+# them again); one commit per file would cost more than reading small files.
+COMMIT_EVERY = 64
 
 _DT_DIR = re.compile(r"^dt=(\d{4}-\d{2}-\d{2})$")
 
@@ -255,7 +264,7 @@ def _typed(table: pa.Table, feed: str) -> tuple[pa.Table, str | None]:
     `<field>__text`; a missing column null; plus the names of unexpected columns."""
     n = table.num_rows
     schema = raw_zone_schema(feed)
-    columns: dict[str, pa.Array | pa.ChunkedArray] = {"_line_no": pa.array(range(1, n + 1), pa.int64())}
+    columns: dict[str, pa.Array | pa.ChunkedArray] = {"_line_no": pa.array(np.arange(1, n + 1, dtype=np.int64))}
     for spec in registry()[feed].fields:
         name, kind = str(spec["name"]), str(spec["type"])
         delivered = table.column(name) if name in table.column_names else None
@@ -471,6 +480,53 @@ def _insert_rows(
         con.unregister("_batch")
 
 
+@dataclass
+class _Prepared:
+    """One landing file read (and, for a Parquet feed, its raw-zone file written), ready to commit."""
+
+    lf: LandingFile
+    size: int
+    sha: str
+    skipped: bool = False
+    status: str = "loaded"
+    reason: str | None = None
+    rows: pa.Table | None = None  # rows to insert (JSONL / CSV feeds)
+    extra: str | None = None
+    records: int = 0
+    loaded_at: datetime | None = None
+    raw_file: str | None = None
+
+
+def _prepare(paths: DataPaths, lf: LandingFile, known: dict[str, str]) -> _Prepared:
+    size = lf.path.stat().st_size
+    sha = _sha256(lf.path)
+    prepared = _Prepared(lf=lf, size=size, sha=sha)
+    if known.get(lf.rel) == sha:
+        prepared.skipped = True
+        return prepared
+    rows: pa.Table | None = None
+    try:
+        if lf.delivered_dt is None:
+            raise UnreadableFile("unexpected_path", "expected <feed>/dt=YYYY-MM-DD/<file>")
+        if size == 0:
+            prepared.status = "empty"
+        else:
+            rows, prepared.extra = read_file(lf.path, lf.feed)
+            if rows.num_rows == 0:
+                prepared.status = "empty"
+    except UnreadableFile as exc:
+        prepared.status, prepared.reason = "unreadable", exc.reason
+    prepared.records = rows.num_rows if rows is not None and prepared.status == "loaded" else 0
+    prepared.loaded_at = datetime.now(UTC).replace(tzinfo=None)
+    if lf.feed in PARQUET_FEEDS:
+        if prepared.records:
+            prepared.raw_file = raw_zone_name(lf, sha)
+            _write_raw_file(paths, lf, rows, prepared.extra, prepared.loaded_at, prepared.raw_file)
+    elif prepared.records:
+        prepared.rows = rows
+    return prepared
+
+
 def ingest(
     paths: DataPaths | None = None, *, full_refresh: bool = False, verbose: bool = False
 ) -> IngestResult:
@@ -495,63 +551,77 @@ def ingest(
         raw_files = dict(
             con.execute(f"select path, raw_file from {LEDGER} where raw_file is not null").fetchall()
         )
-        for lf in landing_files(paths.landing):
-            result.seen += 1
-            size = lf.path.stat().st_size
-            sha = _sha256(lf.path)
-            if known.get(lf.rel) == sha:
-                result.skipped += 1
-                continue
-            rows: pa.Table | None = None
-            extra: str | None = None
-            status, reason = "loaded", None
-            try:
-                if lf.delivered_dt is None:
-                    raise UnreadableFile("unexpected_path", "expected <feed>/dt=YYYY-MM-DD/<file>")
-                if size == 0:
-                    status = "empty"
+        in_transaction, uncommitted, superseded = False, 0, []
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            pending: deque[Future[_Prepared]] = deque()
+            files = landing_files(paths.landing)
+            while True:
+                # read (and, for Parquet, write the raw-zone file of) up to 3 files ahead, on 2
+                # threads; ledger rows commit in landing order on this one
+                while len(pending) < 3:
+                    lf_next = next(files, None)
+                    if lf_next is None:
+                        break
+                    pending.append(pool.submit(_prepare, paths, lf_next, known))
+                if not pending:
+                    break
+                prepared = pending.popleft().result()
+                lf, size, sha = prepared.lf, prepared.size, prepared.sha
+                result.seen += 1
+                if prepared.skipped:
+                    result.skipped += 1
+                    continue
+                rows, extra, status, reason = prepared.rows, prepared.extra, prepared.status, prepared.reason
+                loaded_at, raw_file, n = prepared.loaded_at, prepared.raw_file, prepared.records
+                parquet = lf.feed in PARQUET_FEEDS
+                if status == "unreadable":
+                    result.unreadable_files.append((lf.rel, reason))
+                if not in_transaction:
+                    con.execute("begin transaction")
+                    in_transaction = True
+                try:
+                    if not parquet:
+                        if lf.rel in known:  # a changed file: its old rows go (a new one has none)
+                            con.execute(f"delete from {RAW_SCHEMA}.{lf.feed} where _source_file = ?", [lf.rel])
+                        if n:
+                            _insert_rows(con, lf, rows, extra, loaded_at)
+                    con.execute(f"delete from {LEDGER} where path = ?", [lf.rel])
+                    con.execute(
+                        f"insert into {LEDGER} (path, feed, delivered_dt, size_bytes, sha256, records, status, "
+                        "reason, loaded_at, raw_file) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [lf.rel, lf.feed, lf.delivered_dt, size, sha, n, status, reason, loaded_at, raw_file],
+                    )
+                    uncommitted += 1
+                    if uncommitted >= COMMIT_EVERY:
+                        con.execute("commit")
+                        in_transaction, uncommitted = False, 0
+                        for old in superseded:
+                            (paths.raw_zone / old).unlink(missing_ok=True)
+                        superseded.clear()
+                except BaseException:
+                    con.execute("rollback")
+                    in_transaction = False
+                    raise
+                replaced = raw_files.get(lf.rel)
+                if replaced and replaced != raw_file:
+                    superseded.append(replaced)  # deleted once the new ledger row is committed
+                result.records += n
+                if status == "loaded":
+                    result.loaded += 1
+                elif status == "empty":
+                    result.empty += 1
                 else:
-                    rows, extra = read_file(lf.path, lf.feed)
-                    if rows.num_rows == 0:
-                        status = "empty"
-            except UnreadableFile as exc:
-                status, reason = "unreadable", exc.reason
-                result.unreadable_files.append((lf.rel, exc.reason))
-            n = rows.num_rows if rows is not None and status == "loaded" else 0
-            loaded_at = datetime.now(UTC).replace(tzinfo=None)
-            parquet = lf.feed in PARQUET_FEEDS
-            raw_file = raw_zone_name(lf, sha) if parquet and n else None
-            if raw_file is not None:
-                _write_raw_file(paths, lf, rows, extra, loaded_at, raw_file)
-            con.execute("begin transaction")
-            try:
-                if not parquet:
-                    con.execute(f"delete from {RAW_SCHEMA}.{lf.feed} where _source_file = ?", [lf.rel])
-                    if n:
-                        _insert_rows(con, lf, rows, extra, loaded_at)
-                con.execute(f"delete from {LEDGER} where path = ?", [lf.rel])
-                con.execute(
-                    f"insert into {LEDGER} (path, feed, delivered_dt, size_bytes, sha256, records, status, "
-                    "reason, loaded_at, raw_file) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [lf.rel, lf.feed, lf.delivered_dt, size, sha, n, status, reason, loaded_at, raw_file],
-                )
+                    result.unreadable += 1
+                if verbose:
+                    print(f"{status:10} {n:>9} {lf.rel}" + (f"  ({reason})" if reason else ""))
+            if in_transaction:
                 con.execute("commit")
-            except BaseException:
-                con.execute("rollback")
-                raise
-            replaced = raw_files.get(lf.rel)
-            if replaced and replaced != raw_file:
-                (paths.raw_zone / replaced).unlink(missing_ok=True)
-            result.records += n
-            if status == "loaded":
-                result.loaded += 1
-            elif status == "empty":
-                result.empty += 1
-            else:
-                result.unreadable += 1
-            if verbose:
-                print(f"{status:10} {n:>9} {lf.rel}" + (f"  ({reason})" if reason else ""))
+                in_transaction = False
+                for old in superseded:
+                    (paths.raw_zone / old).unlink(missing_ok=True)
     finally:
+        if in_transaction:
+            con.execute("rollback")
         con.close()
     return result
 

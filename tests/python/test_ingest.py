@@ -169,6 +169,7 @@ def test_run_killed_half_way_recovers_to_the_same_tables(
         return real_insert(*args, **kwargs)
 
     monkeypatch.setattr(ingest_module, "_insert_rows", dying_insert)
+    monkeypatch.setattr(ingest_module, "COMMIT_EVERY", 1)  # a commit per file: some files are in
     paths = data_paths(mini)
     with pytest.raises(KeyboardInterrupt):
         ingest(paths)
@@ -231,7 +232,7 @@ def test_run_killed_after_a_raw_zone_file_leaves_no_trace(
     with pytest.raises(KeyboardInterrupt):
         ingest(paths)
     orphans = list(paths.raw_zone.rglob("*.parquet"))
-    assert len(orphans) == 1  # written, never named in the ledger
+    assert orphans  # written, never named in the ledger (files read ahead may have been written too)
     monkeypatch.setattr(ingest_module, "_write_raw_file", real_write)
     ingest(paths)
     assert snapshot(paths.warehouse, with_loaded_at=False) == snapshot(
