@@ -118,8 +118,10 @@ coalesce("{{ f.name }}__text", cast("{{ f.name }}__native" as {{ dbt.type_string
 {%- endmacro %}
 
 
-{#- CTE `checked`: `typed` plus `_row_reason` (the reason code of the first failing check, null
-    when the record passes them all) and `_row_reason_detail`, both rendered from the one list,
+{#- CTEs `first_failures` (`typed` plus `_first_failure`, the number of the first failing check,
+    each condition evaluated once) and `checked`: `_row_reason` (the reason code of the first
+    failing check, null when the record passes them all) and `_row_reason_detail`, both rendered
+    from the one list,
     platform_base_checks(); `_record_hash`, the record's identity in deduplication (its parsed
     values, every field, dropped ones too); before it, one CTE `ref_<field>` per reference field
     holding the ids the field may point at. -#}
@@ -133,20 +135,33 @@ ref_{{ f.name }} as (
 ),
 
 {% endfor -%}
-checked as (
+first_failures as (
 
     select
         typed.*,
+        {#- each check's condition is evaluated once: the number of the first that fails -#}
         case
 {%- for c in checks %}
             when {{ c.when }}
-                then '{{ c.reason }}'
+                then {{ loop.index }}
+{%- endfor %}
+        end as _first_failure
+    from typed
+
+),
+
+checked as (
+
+    select
+        first_failures.*,
+        case _first_failure
+{%- for c in checks %}
+            when {{ loop.index }} then '{{ c.reason }}'
 {%- endfor %}
         end as _row_reason,
-        case
+        case _first_failure
 {%- for c in checks %}
-            when {{ c.when }}
-                then {{ c.detail }}
+            when {{ loop.index }} then {{ c.detail }}
 {%- endfor %}
         end as _row_reason_detail,
         {% if base.format == 'typed' -%}
@@ -154,7 +169,7 @@ checked as (
         {%- else -%}
         {{ platform_base_record_hash(base) }}
         {%- endif %} as _record_hash
-    from typed
+    from first_failures
 
 ),
 {%- endmacro %}

@@ -79,16 +79,16 @@ candidates as (
 
 {#- Most keys are delivered once: only keys with several records go through the window
     functions (sorting every record would spill gigabytes at scale m); a lone record is its key's
-    first delivery and winner. -#}
+    first delivery and winner. Keys are counted by a hash of the key (one integer per record, a
+    far smaller aggregate than the key's columns): a collision only sends another key's records
+    through the window functions too, which rank them exactly by their key. -#}
 shared_keys as (
 
     select
-        {%- for k in key_out %}
-        "{{ k }}",
-        {%- endfor %}
+        {{ platform_key_hash(key_out) }} as _key_hash,
         count(*) as _records
     from candidates
-    group by all
+    group by 1
     having count(*) > 1
 
 ),
@@ -116,18 +116,18 @@ ranked as (
             partition by {% for k in key_out %}"{{ k }}"{% if not loop.last %}, {% endif %}{% endfor %}{% if dedup == 'version' %}, "{{ version_by }}"{% endif %}
             order by _delivered_dt, _source_file, _line_no
         ) as _first_delivery
-    {%- if base.format == 'typed' %}
-    from (select * replace ({{ platform_base_record_hash(base) }} as _record_hash) from candidates) as candidates
-    {%- else %}
-    from candidates
-    {%- endif %}
-    where exists (
-        select 1 from shared_keys
-        where
-            {%- for k in key_out %}
-            {% if not loop.first %}and {% endif %}shared_keys."{{ k }}" is not distinct from candidates."{{ k }}"
-            {%- endfor %}
-    )
+    from (
+        {#- a Parquet feed's records are hashed here, once the few of shared keys are picked (and
+            only where the key itself repeats, not just its hash) -#}
+        select *{% if base.format == 'typed' %} replace (
+            case
+                when count(*) over (partition by {% for k in key_out %}"{{ k }}"{% if not loop.last %}, {% endif %}{% endfor %}) > 1
+                    then {{ platform_base_record_hash(base) }}
+            end as _record_hash
+        ){% endif %}
+        from candidates
+        where {{ platform_key_hash(key_out) }} in (select shared_keys._key_hash from shared_keys)
+    ) as shared
 
     union all by name
 
@@ -138,15 +138,9 @@ ranked as (
         {%- if dedup == 'version' %}
         "{{ version_by }}" as _latest_version,
         {%- endif %}
-        _source_file || ':' || _line_no as _first_delivery
+        cast(null as {{ dbt.type_string() }}) as _first_delivery
     from candidates
-    where not exists (
-        select 1 from shared_keys
-        where
-            {%- for k in key_out %}
-            {% if not loop.first %}and {% endif %}shared_keys."{{ k }}" is not distinct from candidates."{{ k }}"
-            {%- endfor %}
-    )
+    where {{ platform_key_hash(key_out) }} not in (select shared_keys._key_hash from shared_keys)
 
 ),
 
@@ -189,4 +183,15 @@ classified as (
     from deduplicated
 
 ),
+{%- endmacro %}
+
+
+{#- A hash of a record's key columns, to count and match keys by one integer (never stored: an
+    engine's hash may change between versions). Dispatched: each engine has its own function. -#}
+{% macro platform_key_hash(columns) -%}
+    {{ return(adapter.dispatch('platform_key_hash', 'integrity')(columns)) }}
+{%- endmacro %}
+
+{% macro default__platform_key_hash(columns) -%}
+hash({% for k in columns %}"{{ k }}"{% if not loop.last %}, {% endif %}{% endfor %})
 {%- endmacro %}
