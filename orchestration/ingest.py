@@ -143,6 +143,11 @@ def raw_zone_schema(feed: str) -> pa.Schema:
 
 
 def raw_table_ddl(feed: str) -> str:
+    """A JSONL / CSV feed's raw table; for a Parquet feed, a table with its raw-zone columns that
+    stays empty (the dbt source's relation: the records are in the raw-zone files)."""
+    if FEED_FORMAT[feed] == "parquet":
+        columns = ", ".join(f'"{f.name}" {_duck_type(f.type)}' for f in raw_zone_schema(feed))
+        return f"create table if not exists {RAW_SCHEMA}.{feed} ({columns})"
     loader = ", ".join(f"{name} {typ}" for name, typ in LOADER_COLUMNS)
     if FEED_FORMAT[feed] == "jsonl":
         body = "_record varchar, _encoding_error boolean"
@@ -175,14 +180,18 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"alter table {LEDGER} add column if not exists raw_file varchar")
     for feed in FEEDS:
         if feed in PARQUET_FEEDS:
-            exists = con.execute(
-                "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-                [RAW_SCHEMA, feed],
-            ).fetchone()[0]
-            if exists:
+            columns = [
+                r[0]
+                for r in con.execute(
+                    "select column_name from information_schema.columns where table_schema = ? "
+                    "and table_name = ? order by ordinal_position",
+                    [RAW_SCHEMA, feed],
+                ).fetchall()
+            ]
+            expected = [f.name for f in raw_zone_schema(feed)]
+            if columns and columns != expected:  # the older layout: its rows were in the table
                 con.execute(f"drop table {RAW_SCHEMA}.{feed}")
                 con.execute(f"delete from {LEDGER} where feed = ?", [feed])
-            continue
         con.execute(raw_table_ddl(feed))
 
 
