@@ -278,3 +278,29 @@ def test_older_layout_of_a_parquet_feed_is_loaded_again(mini: Path) -> None:
     columns = [r[0] for r in con.execute("describe raw.impressions").fetchall()]
     assert "hour_ts__text" in columns and con.execute("select count(*) from raw.impressions").fetchone()[0] == 0
     con.close()
+
+
+def test_a_typed_value_the_raw_zone_cannot_hold_is_kept_as_text(tmp_path: Path) -> None:
+    """An unsigned count above the largest bigint does not fit the raw zone's int64: the column is
+    kept as text (staging then casts it and quarantines what does not fit), nothing is lost."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "part-0.parquet"
+    pq.write_table(
+        pa.table({
+            "hour_ts": pa.array([datetime(2026, 9, 30, 10)], pa.timestamp("ms")),
+            "content_id": ["c1"],
+            "surface": ["home"],
+            "country": ["DE"],
+            "impressions": pa.array([2**63 + 5], pa.uint64()),
+            "streams": pa.array([3], pa.int32()),
+        }),
+        path,
+    )
+    rows, extra = ingest_module.read_parquet(path, "impressions")
+    got = rows.to_pylist()[0]
+    assert (got["impressions"], got["impressions__text"]) == (None, str(2**63 + 5))
+    assert (got["streams"], got["streams__text"]) == (3, None)  # an int32 widens to the stored int64
+    assert (got["hour_ts"], got["hour_ts__text"]) == (datetime(2026, 9, 30, 10), None)
+    assert extra is None
