@@ -300,7 +300,7 @@ def _typed(table: pa.Table, feed: str) -> tuple[pa.Table, str | None]:
     return pa.table(ordered), (",".join(extra) or None)
 
 
-def read_parquet(path: Path, feed: str = "impressions") -> tuple[pa.Table, str | None]:
+def read_parquet(path: Path, feed: str) -> tuple[pa.Table, str | None]:
     try:
         table = pq.read_table(path)
     except (pa.ArrowInvalid, pa.ArrowException, OSError) as exc:
