@@ -73,19 +73,32 @@ detector_versions as (
 
 ),
 
+-- two equi-joins (item, owner account), not one join on an OR: an OR condition cannot be hashed
+-- and would compare every sample with every hit; `union` drops the pairs both sides find
 sample_flags as (
 
-    select distinct
+    select
         samples.sample_id,
         enforce_hits.rule_id as detector_id,
         enforce_hits.rule_version as detector_version
     from samples
     inner join enforce_hits
         on
-            (
-                (enforce_hits.target_type = 'content' and samples.content_id = enforce_hits.target_id)
-                or (enforce_hits.target_type = 'account' and samples.owner_account_key = enforce_hits.target_id)
-            )
+            enforce_hits.target_type = 'content'
+            and samples.content_id = enforce_hits.target_id
+            and enforce_hits.hit_at < samples.hour_ts + interval 1 hour
+
+    union
+
+    select
+        samples.sample_id,
+        enforce_hits.rule_id as detector_id,
+        enforce_hits.rule_version as detector_version
+    from samples
+    inner join enforce_hits
+        on
+            enforce_hits.target_type = 'account'
+            and samples.owner_account_key = enforce_hits.target_id
             and enforce_hits.hit_at < samples.hour_ts + interval 1 hour
 
 ),

@@ -117,16 +117,25 @@ enforce_hits as (
 
 ),
 
+-- two equi-joins (item, owner account) rather than one on an OR, which cannot be hashed
 flagged_samples as (
 
-    select distinct samples.sample_id
+    select samples.sample_id
     from samples
     inner join enforce_hits
         on
-            (
-                (enforce_hits.target_type = 'content' and samples.content_id = enforce_hits.target_id)
-                or (enforce_hits.target_type = 'account' and samples.owner_account_key = enforce_hits.target_id)
-            )
+            enforce_hits.target_type = 'content'
+            and samples.content_id = enforce_hits.target_id
+            and enforce_hits.hit_at < samples.hour_ts + interval 1 hour
+
+    union
+
+    select samples.sample_id
+    from samples
+    inner join enforce_hits
+        on
+            enforce_hits.target_type = 'account'
+            and samples.owner_account_key = enforce_hits.target_id
             and enforce_hits.hit_at < samples.hour_ts + interval 1 hour
 
 ),
