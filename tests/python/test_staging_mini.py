@@ -422,3 +422,53 @@ def test_seeding_a_code_admits_its_held_records(warehouse: Path, tmp_path: Path)
     assert f"WARN 1 {POLICY_CHECK}" in out
     assert f": {UNSEEDED_GOLD_POLICY} (1 held: qa_audits.gold_policy_code 1)\n" in out.replace("\r", "")
     assert UNSEEDED_POLICY not in out
+
+
+# --- scheduled runs test their window (macro get_where_subquery) ------------------------------
+
+
+UNIQUE_TEST = "unique_combination_of_columns_stg_platform__impressions_hour_ts__content_id__surface__country"
+NOT_NULL_TEST = "not_null_stg_platform__impressions_surface"
+
+
+def _failing(data_dir: Path, window: tuple[str, str] | None, monkeypatch: pytest.MonkeyPatch) -> set[str]:
+    """The tests of the two that fail, run with the scheduled runs' window (in the environment)."""
+    for name, day in zip(["INTEGRITY_WINDOW_START", "INTEGRITY_WINDOW_END"], window or ["", ""], strict=True):
+        monkeypatch.setenv(name, day)
+    result = run_dbt_isolated(data_dir, ["test", "--select", UNIQUE_TEST, NOT_NULL_TEST], check=False)
+    return {
+        name
+        for name in (UNIQUE_TEST, NOT_NULL_TEST)
+        if f"FAIL 1 {name}" in result.stdout.replace("\x1b[31m", "")
+    }
+
+
+def test_scheduled_runs_test_their_window_and_keys_against_the_table(
+    warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key test in a windowed run checks the window's keys against the whole table; a row test
+    reads only the window. A clean row of 10-01 is copied as a row delivered 10-02 (same key) and
+    a null surface is planted in another 10-01 row: the unwindowed run finds both, a 10-02 run
+    finds the duplicate only (its key is also an older row's), a 10-01 run both, a 10-03 run
+    neither."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(warehouse.parent, data_dir, ignore=shutil.ignore_patterns("dbt-target", "dbt-logs"))
+    con = duckdb.connect(str(data_dir / "warehouse.duckdb"))
+    clean_1001 = "_record_status = 'clean' and _delivered_dt = date '2026-10-01'"
+    rows = con.execute(
+        f"select _line_no from staging.base_platform__impressions where {clean_1001} order by 1"
+    ).fetchall()
+    assert len(rows) == 2
+    con.execute(
+        "insert into staging.base_platform__impressions"
+        " select * replace (date '2026-10-02' as _delivered_dt, _line_no + 1000 as _line_no)"
+        f" from staging.base_platform__impressions where {clean_1001} and _line_no = {rows[0][0]}"
+    )
+    con.execute(
+        f"update staging.base_platform__impressions set surface = null where {clean_1001} and _line_no = {rows[1][0]}"
+    )
+    con.close()
+    assert _failing(data_dir, None, monkeypatch) == {UNIQUE_TEST, NOT_NULL_TEST}
+    assert _failing(data_dir, ("2026-10-02", "2026-10-03"), monkeypatch) == {UNIQUE_TEST}
+    assert _failing(data_dir, ("2026-10-01", "2026-10-02"), monkeypatch) == {UNIQUE_TEST, NOT_NULL_TEST}
+    assert _failing(data_dir, ("2026-10-03", "2026-10-04"), monkeypatch) == set()
