@@ -121,7 +121,7 @@ def query(warehouse: str | os.PathLike[str], sql: str) -> list[tuple]:
 
 
 # Columns that record when or by which run a row was written, not what it says.
-RUN_COLUMNS = frozenset({"_loaded_at", "_batch_id"})
+RUN_COLUMNS = frozenset({"_loaded_at", "_batch_id", "_base_batches"})
 
 
 def tables_difference(

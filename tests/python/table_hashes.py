@@ -6,7 +6,7 @@
 
 A table's hash is the md5 of its rows' md5s in sorted order (so it does not depend on the order
 the engine stored them in), over its columns in their declared order, leaving out the columns that
-record when or by which run a row was written (`_loaded_at`, `_batch_id`, the ledger's `loaded_at`). Column names and types
+record when or by which run a row was written (`_loaded_at`, `_batch_id`, `_base_batches`, the ledger's `loaded_at`). Column names and types
 are hashed too: a renamed or retyped column is a difference.
 """
 
@@ -20,7 +20,7 @@ import sys
 import duckdb
 
 # run columns, and the ledger time of raw._files (wall clock by definition)
-RUN_COLUMNS = frozenset({"_loaded_at", "_batch_id", "loaded_at"})
+RUN_COLUMNS = frozenset({"_loaded_at", "_batch_id", "_base_batches", "loaded_at"})
 SKIPPED_SCHEMAS = frozenset({"information_schema", "pg_catalog"})
 
 

@@ -28,7 +28,10 @@ from helpers_warehouse import (
 )
 
 D1, D2 = "2026-10-01", "2026-10-02"
-SCHEMAS = ("staging", "quarantine")
+# The staging layer and the incremental models built on it by delivery day (int_impressions_daily):
+# they must equal a full refresh after every run too, restatements and shorter files included.
+SCHEMAS = ("staging", "quarantine", "intermediate")
+BUILT = [*STAGING, "int_impressions_daily"]
 
 
 def _land_only(full_landing: Path, data_dir: Path, day: str) -> None:
@@ -43,7 +46,7 @@ def _seed(data_dir: Path) -> None:
 
 def _run(data_dir: Path) -> Path:
     """One incremental run of staging (ingest, then dbt run; the seeds stay as they are)."""
-    return build_warehouse(data_dir, select=STAGING, command="run")
+    return build_warehouse(data_dir, select=BUILT, command="run")
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +64,7 @@ def mini_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def full_build(mini_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("mini-full")
     shutil.copytree(mini_landing, root / "landing")
-    return build_warehouse(root, select=[*STAGING, "resource_type:seed"], full_refresh=True)
+    return build_warehouse(root, select=[*BUILT, "resource_type:seed"], full_refresh=True)
 
 
 def _batches(warehouse: Path, feed: str) -> dict[tuple[str, int], str]:
@@ -214,7 +217,7 @@ def test_a_re_delivered_shorter_file_replaces_its_records(mini_landing, tmp_path
     _run(incremental)
     shutil.copytree(incremental / "landing", full / "landing")
     _seed(full)
-    build_warehouse(full, select=STAGING, full_refresh=True, command="run")
+    build_warehouse(full, select=BUILT, full_refresh=True, command="run")
     assert tables_difference(warehouse, full / "warehouse.duckdb", SCHEMAS) == {}
     after = query(
         warehouse,
@@ -249,7 +252,7 @@ def _full_refresh_of(data_dir: Path, tmp_path: Path, name: str) -> Path:
     """A full refresh of staging on a copy of `data_dir` (same landing zone, same seed tables)."""
     copy = tmp_path / name
     shutil.copytree(data_dir, copy, ignore=shutil.ignore_patterns("dbt-*"))
-    return build_warehouse(copy, select=STAGING, full_refresh=True, command="run")
+    return build_warehouse(copy, select=BUILT, full_refresh=True, command="run")
 
 
 def _action_fates(warehouse: Path) -> dict[tuple[str, int], tuple]:
@@ -317,3 +320,34 @@ def test_policy_seed_changes_are_re_checked_every_run(in_order, tmp_path):
     fates = _action_fates(warehouse)
     assert fates[(f"{D1}/part-0.jsonl", 2)] == ("x2", "clean", None, None)
     assert fates[(f"{D2}/part-0.jsonl", 3)][1:3] == ("quarantined", "conflicting_duplicate")
+
+
+def test_a_re_delivered_shorter_impressions_file_is_summed_again(mini_landing, tmp_path):
+    """Day 1's impressions file is re-sent without a clean row (the only record of its key) after both days ran: the
+    delivery day's base records are rewritten, so int_impressions_daily sums that day again and
+    equals a full refresh (the dropped row's impressions gone from the day's sum)."""
+    import pyarrow.parquet as pq
+
+    incremental, full = tmp_path / "incremental", tmp_path / "full"
+    shutil.copytree(mini_landing, incremental / "landing")
+    _seed(incremental)
+    warehouse = _run(incremental)
+    daily = f"select sum(impressions) from intermediate.int_impressions_daily where _delivered_dt = '{D1}'"
+    before = query(warehouse, daily)[0][0]
+    line, dropped = query(
+        warehouse,
+        "select _line_no, impressions from staging.base_platform__impressions as b"
+        f" where _delivered_dt = '{D1}' and _record_status = 'clean' and not exists ("
+        " select 1 from staging.base_platform__impressions as o where o._line_no <> b._line_no"
+        " and (o.hour_ts, o.content_id, o.surface, o.country) = (b.hour_ts, b.content_id, b.surface, b.country))"
+        " order by _line_no limit 1",
+    )[0]
+    path = incremental / "landing" / "impressions" / f"dt={D1}" / "part-0.parquet"
+    table = pq.read_table(path)
+    pq.write_table(table.take([i for i in range(table.num_rows) if i != line - 1]), path)
+    _run(incremental)
+    shutil.copytree(incremental / "landing", full / "landing")
+    _seed(full)
+    build_warehouse(full, select=BUILT, full_refresh=True, command="run")
+    assert tables_difference(warehouse, full / "warehouse.duckdb", SCHEMAS) == {}
+    assert query(warehouse, daily)[0][0] == before - dropped
