@@ -1,12 +1,15 @@
 """`integrity bench --scale m`: where the time goes, and what orchestration costs.
 
-1. simulate the scale into its own data dir (<data>/bench-<scale>);
+1. simulate the scale at its default history (365 days for m and l) into its own data dir
+   (<data>/bench-<scale>/history);
 2. hold back the last delivery day, then a full build of the rest through Dagster (main job,
    one run over the range, --full-refresh);
 3. land the held-back day and run its partition (one incremental day), then the same day again
    with nothing new (a no-op day);
 4. replay the compiled SQL of every model from step 2, in the order dbt ran it, with DuckDB
    alone on a copy of the warehouse: the same SQL without dbt and Dagster.
+5. the same on a 90-day history of the same daily volume (<data>/bench-<scale>/short), for the
+   incremental day only: one day's cost should not grow with the history behind it.
 The ratio full build / DuckDB alone is the orchestration overhead (dbt tests included in the
 former: their share is printed too). Peak memory is the sum of resident memory over the bench's
 process tree (this process, dbt and its DuckDB), sampled every 0.2 s during each step.
@@ -16,14 +19,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 from orchestration.errors import UserError
 from orchestration.paths import DataPaths, data_paths
+from orchestration.runner import RunOutcome
 
 
 def _hold_back(paths: DataPaths, day: str, holding: Path) -> int:
@@ -99,6 +106,12 @@ def _impression_rows(paths: DataPaths) -> int:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scale", default="m", help="simulated platform size (xs, s, m, l)")
     parser.add_argument("--days", type=int, default=None, help="simulated days (default: the scale's)")
+    parser.add_argument(
+        "--short-days",
+        type=int,
+        default=90,
+        help="also time one day on a shorter history of the same daily volume (0: skip)",
+    )
     parser.add_argument("--end-date", default="2026-10-31")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
@@ -106,66 +119,152 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace) -> int:
+@dataclass
+class HistoryBench:
+    """One simulated history: its full build, one incremental day and a no-op day."""
+
+    days: int
+    simulate_s: float
+    full: RunOutcome
+    day: RunOutcome
+    noop: RunOutcome
+    full_peak: int
+    day_peak: int
+    noop_peak: int
+    impression_rows: int
+    warehouse_mb: float
+    duck: tuple[float, int, float, float] | None
+
+
+def _bench_history(root: Path, args: argparse.Namespace, days: int | None, replay: bool) -> HistoryBench:
     from orchestration.assets.partitions import landed_days
     from orchestration.demo import simulate
+    from orchestration.memory import PeakMemory
     from orchestration.runner import materialize_range
 
-    root = Path(args.out) if args.out else data_paths().root / f"bench-{args.scale}"
     if root.exists():
         shutil.rmtree(root)
     paths = data_paths(root)
-    sim_seconds = simulate(paths, args.scale, args.end_date, args.days, args.seed)
-    days = landed_days(paths.landing)
-    if len(days) < 2:
-        raise UserError(f"the simulation delivered {len(days)} day(s); the bench needs at least 2")
+    sim_seconds = simulate(paths, args.scale, args.end_date, days, args.seed)
+    landed = landed_days(paths.landing)
+    if len(landed) < 2:
+        raise UserError(f"the simulation delivered {len(landed)} day(s); the bench needs at least 2")
     from orchestration.dbt import prepare
 
     prepare(paths=paths)  # the manifest the definitions load (never made at import)
     holding = root / "held-back"
-    _hold_back(paths, days[-1], holding)
-
-    from orchestration.memory import PeakMemory
+    _hold_back(paths, landed[-1], holding)
 
     with PeakMemory() as full_peak:
         full = materialize_range(
-            paths, days[0], days[-2], full_refresh=True, log_level="WARNING", persistent=False
+            paths, landed[0], landed[-2], full_refresh=True, log_level="WARNING", persistent=False
         )
     if not full.success:
         raise UserError(f"full build failed: {'; '.join(full.failures) or 'see the log above'}")
-    invocation = dbt_invocation_dir(full.run_id)
     duck = None
+    invocation = dbt_invocation_dir(full.run_id) if replay else None
     if invocation is not None:
         duck = replay_compiled_sql(invocation, paths.warehouse, root)
 
     _land(paths, holding)
     with PeakMemory() as day_peak:
-        incremental = materialize_range(paths, days[-1], days[-1], log_level="WARNING", persistent=False)
-    if not incremental.success:
-        raise UserError(f"incremental day failed: {'; '.join(incremental.failures)}")
+        day = materialize_range(paths, landed[-1], landed[-1], log_level="WARNING", persistent=False)
+    if not day.success:
+        raise UserError(f"incremental day failed: {'; '.join(day.failures)}")
     with PeakMemory() as noop_peak:
-        noop = materialize_range(paths, days[-1], days[-1], log_level="WARNING", persistent=False)
+        noop = materialize_range(paths, landed[-1], landed[-1], log_level="WARNING", persistent=False)
     if not noop.success:
         raise UserError(f"no-op day failed: {'; '.join(noop.failures)}")
-    impressions = _impression_rows(paths)
+    return HistoryBench(
+        days=len(landed),
+        simulate_s=sim_seconds,
+        full=full,
+        day=day,
+        noop=noop,
+        full_peak=full_peak.bytes,
+        day_peak=day_peak.bytes,
+        noop_peak=noop_peak.bytes,
+        impression_rows=_impression_rows(paths),
+        warehouse_mb=paths.warehouse.stat().st_size / 1e6,
+        duck=duck,
+    )
 
-    size = paths.warehouse.stat().st_size / 1e6
-    print(f"\nintegrity bench --scale {args.scale}: {len(days)} delivery days, warehouse {size:.0f} MB")
-    print(f"  simulate                        {sim_seconds:8.1f} s")
-    print(f"  full build (Dagster, {len(days) - 1:3d} days)   {full.seconds:8.1f} s")
-    print(f"  one incremental day ({days[-1]}) {incremental.seconds:8.1f} s")
-    print(f"  the same day, nothing new       {noop.seconds:8.1f} s")
-    print(f"  impression rows in the warehouse {impressions:,}")
+
+def _machine() -> str:
+    import platform
+
+    memory = ""
+    try:
+        pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        memory = f", {pages / 1024**3:.0f} GiB memory"
+    except (ValueError, OSError):
+        pass
+    return f"{platform.machine()}, {os.cpu_count()} cores{memory}, DuckDB {duckdb.__version__}"
+
+
+def run(args: argparse.Namespace) -> int:
+    root = Path(args.out) if args.out else data_paths().root / f"bench-{args.scale}"
+    long = _bench_history(root / "history", args, args.days, replay=True)
+    short = None
+    if args.short_days and args.short_days < long.days:
+        short = _bench_history(root / "short", args, args.short_days, replay=False)
+
     gib = 1024**3
     print(
-        f"  peak memory (process tree)      full {full_peak.bytes / gib:.2f} GiB, "
-        f"day {day_peak.bytes / gib:.2f} GiB, no-op {noop_peak.bytes / gib:.2f} GiB"
+        f"\nintegrity bench --scale {args.scale}, {datetime.now(UTC):%Y-%m-%d} on {_machine()}"
+        f" (end to end: `integrity run` over the days, through Dagster)"
     )
-    if duck:
-        seconds, models, dbt_models_s, dbt_tests_s = duck
-        print(f"  DuckDB alone ({models} models' SQL)   {seconds:8.1f} s")
-        print(f"    (dbt's own timing: models {dbt_models_s:.1f} s, tests {dbt_tests_s:.1f} s, 2 threads)")
-        print(f"  ratio full build / DuckDB alone {full.seconds / max(seconds, 1e-9):8.2f} x")
-    else:
-        print("  DuckDB alone: no dbt artifacts found for the full build")
+    rows = [
+        (
+            f"simulate ({long.days} days)",
+            f"{long.simulate_s:.1f} s",
+            f"{long.impression_rows / max(long.simulate_s, 1e-9) / 1e6:.2f}M impression rows/s",
+        ),
+        (
+            f"full build ({long.days - 1} days)",
+            f"{long.full.seconds:.1f} s",
+            f"peak {long.full_peak / gib:.2f} GiB",
+        ),
+        (
+            f"incremental day ({long.days} days of history)",
+            f"{long.day.seconds:.1f} s",
+            f"peak {long.day_peak / gib:.2f} GiB",
+        ),
+    ]
+    if short is not None:
+        ratio = long.day.seconds / max(short.day.seconds, 1e-9)
+        rows.append(
+            (
+                f"incremental day ({short.days} days of history)",
+                f"{short.day.seconds:.1f} s",
+                f"{long.days}-day / {short.days}-day: {ratio:.2f}x",
+            )
+        )
+    rows.append(
+        (
+            f"no-op day ({long.days} days, nothing new)",
+            f"{long.noop.seconds:.1f} s",
+            f"peak {long.noop_peak / gib:.2f} GiB",
+        )
+    )
+    if long.duck:
+        seconds, models, dbt_models_s, dbt_tests_s = long.duck
+        rows.append(
+            (
+                f"DuckDB alone ({models} models' compiled SQL)",
+                f"{seconds:.1f} s",
+                f"dbt's own timing: models {dbt_models_s:.1f} s, tests {dbt_tests_s:.1f} s",
+            )
+        )
+        rows.append(("ratio full build / DuckDB alone", f"{long.full.seconds / max(seconds, 1e-9):.2f}x", ""))
+    rows.append(
+        (
+            "impression rows in the warehouse",
+            f"{long.impression_rows:,}",
+            f"warehouse {long.warehouse_mb:.0f} MB",
+        )
+    )
+    width = max(len(label) for label, _, _ in rows)
+    for label, figure, note in rows:
+        print(f"  {label:<{width}}  {figure:>14}  {note}")
     return 0
