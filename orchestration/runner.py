@@ -46,7 +46,7 @@ class RunOutcome:
     failures: list[str] = field(default_factory=list)
     failed_checks: list[str] = field(default_factory=list)
     materialized: int = 0
-    # rows of each table dbt built (dagster-dbt's fetch_row_counts), by asset key
+    # rows of each table dbt built (counted once dbt exits, orchestration.assets.dbt_models), by asset key
     row_counts: dict[str, int] = field(default_factory=dict)
 
 

@@ -8,11 +8,11 @@ check (singular tests name their model with `meta.dagster.ref`): an `error`-seve
 blocking, so a failure stops everything downstream (dbt build skips the children, Dagster skips
 later steps and the publish).
 
-Three definitions over one manifest, which is prepared before the definitions load
+Two definitions over one manifest, which is prepared before the definitions load
 (`orchestration.dbt.prepare`; loading never runs dbt):
-* `dbt_reference_seeds`: unpartitioned (people edit them, they have no delivery day);
-* `dbt_models`: every model except the DSA period's, unpartitioned (each table covers every
-  event day); the run's delivery days (its partition or range, from the partitioned loader) are
+* `dbt_models`: the reference seeds and every model except the DSA period's, in one dbt
+  invocation (a dbt process costs seconds to start), unpartitioned (seeds have no delivery day,
+  and each table covers every event day); the run's delivery days (its partition or range, from the partitioned loader) are
   passed to dbt as the window, in the environment (macro run_window), a range as one dbt run;
   dbt's unit tests are left to `make test` and `integrity build` (they test the SQL, which a
   scheduled run does not change), the data tests run as asset checks;
@@ -24,9 +24,11 @@ Three definitions over one manifest, which is prepared before the definitions lo
 import gc
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster import AssetExecutionContext
 from dagster_dbt import (
     DagsterDbtTranslator,
@@ -112,7 +114,6 @@ def _load_manifest() -> tuple[Any, dict[str, Any]]:
 
 PROJECT, MANIFEST = _load_manifest()
 GROUPS: dict[str, dict[str, Any]] = {g["name"]: g for g in MANIFEST.get("groups", {}).values()}
-HAS_SEEDS = any(n.get("resource_type") == "seed" for n in MANIFEST.get("nodes", {}).values())
 HAS_MODELS = any(n.get("resource_type") in ("model", "snapshot") for n in MANIFEST.get("nodes", {}).values())
 HAS_DSA_PERIOD = any(
     n.get("resource_type") == "model" and n.get("name") == "dsa_report_period"
@@ -130,6 +131,7 @@ def _stream(
     dbt: DbtCliResource,
     args: list[str],
     env: Mapping[str, str] | None = None,
+    warehouse: Path | None = None,
 ):
     """dbt's events as Dagster events, with each table's row count; when dbt fails, what dbt said
     (the failing node and its error) becomes the step's failure. `env`: variables the dbt process
@@ -141,9 +143,23 @@ def _stream(
         invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=target)
     failed: list[str] = []
     try:
-        for event in invocation.stream().fetch_row_counts():
+        # DuckDB allows one process on the file while dbt writes it: the events wait for dbt to
+        # exit, then every table's row count comes from one short-lived read-only connection
+        # (dagster-dbt's fetch_row_counts opens a dbt adapter connection per table: seconds a run).
+        events = list(invocation.stream())
+        counts = _row_counts(invocation.manifest, events, warehouse)
+        for event in events:
             if isinstance(event, dg.AssetCheckResult | dg.AssetCheckEvaluation) and not event.passed:
                 failed.append(f"{event.asset_key.to_user_string()}:{event.check_name}")
+            unique_id = _unique_id(event)
+            if unique_id in counts:
+                event = event.with_metadata(
+                    {
+                        **event.metadata,
+                        "dagster/row_count": dg.MetadataValue.int(counts[unique_id]),
+                        "dagster/storage_kind": dg.MetadataValue.text("duckdb"),
+                    }
+                )
             yield event
     finally:
         # The row counts are read through dbt's adapter in this process once dbt has exited:
@@ -163,6 +179,40 @@ def _stream(
                 "dbt_target": str(invocation.target_path),
             },
         )
+
+
+def _unique_id(event: Any) -> str | None:
+    if not isinstance(event, dg.Output | dg.AssetMaterialization):
+        return None
+    value = event.metadata.get("unique_id")
+    return getattr(value, "text", value) if value is not None else None
+
+
+def _row_counts(manifest: Mapping[str, Any], events: list[Any], warehouse: Path | None) -> dict[str, int]:
+    """Rows of every table (not view) the events materialized, by dbt unique id, in one query."""
+    relations: dict[str, str] = {}
+    for event in events:
+        unique_id = _unique_id(event)
+        node = manifest.get("nodes", {}).get(unique_id or "")
+        if node and node.get("config", {}).get("materialized") != "view" and node.get("relation_name"):
+            relations[unique_id] = node["relation_name"]
+    if not relations or warehouse is None or not warehouse.exists():
+        return {}
+    ids = sorted(relations)
+    sql = " union all ".join(
+        f"select {i} as n, count(*) as rows from {relations[u]}" for i, u in enumerate(ids)
+    )
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error:
+        return {}
+    try:
+        rows = con.execute(sql).fetchall()
+    except duckdb.Error:  # a table dbt reported but no longer there: no counts, never a failed step
+        return {}
+    finally:
+        con.close()
+    return {ids[n]: int(count) for n, count in rows}
 
 
 def _close_adapter(adapter: Any) -> None:
@@ -206,21 +256,7 @@ def dsa_period_vars(config: DsaPeriodConfig) -> dict[str, str]:
     manifest=MANIFEST,
     project=PROJECT,
     dagster_dbt_translator=TRANSLATOR,
-    select="resource_type:seed",
-    name="dbt_reference_seeds",
-)
-def dbt_reference_seeds(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    """Reference seeds (policies, SLA targets, countries, ...) and their tests."""
-    warehouse.export_env()
-    with warehouse.writer_lock():
-        yield from _stream(context, dbt, _dbt_args("build", {}, full_refresh=False))
-
-
-@dbt_assets(
-    manifest=MANIFEST,
-    project=PROJECT,
-    dagster_dbt_translator=TRANSLATOR,
-    exclude=f"resource_type:seed {DSA_PERIOD_SELECT}" if HAS_DSA_PERIOD else "resource_type:seed",
+    exclude=DSA_PERIOD_SELECT if HAS_DSA_PERIOD else None,
     name="dbt_models",
 )
 def dbt_models(
@@ -229,16 +265,17 @@ def dbt_models(
     warehouse: WarehouseResource,
     config: DbtRunConfig,
 ):
-    """Every dbt model: staging, quarantine, intermediate, marts, with their tests as checks."""
+    """The reference seeds and every dbt model (staging, quarantine, intermediate, marts), with
+    their tests as checks, in one dbt invocation (each costs seconds to start)."""
     window = window_vars(context)
     context.log.info(f"dbt window {window} full_refresh={config.full_refresh}")
     warehouse.export_env()
     args = [*_dbt_args("build", {}, config.full_refresh), "--exclude-resource-type", "unit_test"]
     with warehouse.writer_lock():
-        yield from _stream(context, dbt, args, env=window_env(window))
+        yield from _stream(context, dbt, args, env=window_env(window), warehouse=warehouse.paths.warehouse)
 
 
-dbt_definitions: list[dg.AssetsDefinition] = [dbt_reference_seeds, dbt_models]
+dbt_definitions: list[dg.AssetsDefinition] = [dbt_models]
 
 if HAS_DSA_PERIOD:
 
@@ -260,7 +297,12 @@ if HAS_DSA_PERIOD:
         context.log.info(f"dsa period vars {vars_ or '(default: the period of the latest action)'}")
         warehouse.export_env()
         with warehouse.writer_lock():
-            yield from _stream(context, dbt, _dbt_args("build", vars_, full_refresh=False))
+            yield from _stream(
+                context,
+                dbt,
+                _dbt_args("build", vars_, full_refresh=False),
+                warehouse=warehouse.paths.warehouse,
+            )
 
     dbt_definitions.append(dbt_dsa_period)
 

@@ -73,7 +73,7 @@ def clean_run(xs_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
 
 def test_the_ui_gets_each_tables_row_count_from_dbt(clean_run: Path):
-    """dagster-dbt's fetch_row_counts: every table dbt built carries its row count, equal to the
+    """Every table dbt built carries its row count (counted once dbt exits), equal to the
     table's rows in the warehouse (and the run released the file: the publish step opened it)."""
     outcome = CLEAN_OUTCOME.get("outcome")
     if outcome is None:
