@@ -6,7 +6,7 @@
 -- labelled prevalence sample (violating or not_violating) with its design weight
 -- w = 1 / inclusion_prob, *positive* when violating under a spam policy, *flagged* when an
 -- enforcing hit of the detector on the item or its owner account came before the sampled hour
--- ended. Weights are decimals, so the sums are exact whatever order an engine adds them in.
+-- ended (int_prevalence_sample_flags). Weights are decimals, so the sums are exact whatever order an engine adds them in.
 --
 -- Review side, by the hit's day: enforcing hits, those whose target a person reviewed (latest
 -- final human decision, int_target_outcomes; the automated system's own decisions are not
@@ -29,28 +29,14 @@ detectors as (
 
 ),
 
-content as (
-
-    select
-        content_id,
-        owner_account_key
-    from {{ ref('stg_platform__content') }}
-
-),
-
 samples as (
 
     select
         samples.sample_id,
-        samples.content_id,
-        content.owner_account_key,
-        samples.hour_ts,
         samples.date_day,
         cast(1.0 / samples.inclusion_prob as decimal(38, 12)) as weight,
         samples.label = 'violating' and coalesce(policies.is_spam, false) as is_positive
     from {{ ref('stg_platform__prevalence_samples') }} as samples
-    left join content
-        on samples.content_id = content.content_id
     left join policies
         on samples.policy_code = policies.policy_code
     where samples.label in ('violating', 'not_violating')
@@ -73,33 +59,9 @@ detector_versions as (
 
 ),
 
--- two equi-joins (item, owner account), not one join on an OR: an OR condition cannot be hashed
--- and would compare every sample with every hit; `union` drops the pairs both sides find
 sample_flags as (
 
-    select
-        samples.sample_id,
-        enforce_hits.rule_id as detector_id,
-        enforce_hits.rule_version as detector_version
-    from samples
-    inner join enforce_hits
-        on
-            enforce_hits.target_type = 'content'
-            and samples.content_id = enforce_hits.target_id
-            and enforce_hits.hit_at < samples.hour_ts + interval 1 hour
-
-    union
-
-    select
-        samples.sample_id,
-        enforce_hits.rule_id as detector_id,
-        enforce_hits.rule_version as detector_version
-    from samples
-    inner join enforce_hits
-        on
-            enforce_hits.target_type = 'account'
-            and samples.owner_account_key = enforce_hits.target_id
-            and enforce_hits.hit_at < samples.hour_ts + interval 1 hour
+    select * from {{ ref('int_prevalence_sample_flags') }}
 
 ),
 

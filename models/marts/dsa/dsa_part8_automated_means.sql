@@ -93,10 +93,7 @@ samples as (
 
     select
         samples.sample_id,
-        samples.content_id,
-        content.owner_account_key,
         lower(content.language) as language_code,
-        samples.hour_ts,
         1.0 / samples.inclusion_prob as weight,
         samples.is_spam_violating as is_positive
     from {{ ref('int_prevalence_samples_scored') }} as samples
@@ -117,26 +114,12 @@ enforce_hits as (
 
 ),
 
--- two equi-joins (item, owner account) rather than one on an OR, which cannot be hashed
+-- samples an enforcing hit had flagged by the end of their hour (the same flags as the
+-- operations mart, int_prevalence_sample_flags)
 flagged_samples as (
 
-    select samples.sample_id
-    from samples
-    inner join enforce_hits
-        on
-            enforce_hits.target_type = 'content'
-            and samples.content_id = enforce_hits.target_id
-            and enforce_hits.hit_at < samples.hour_ts + interval 1 hour
-
-    union
-
-    select samples.sample_id
-    from samples
-    inner join enforce_hits
-        on
-            enforce_hits.target_type = 'account'
-            and samples.owner_account_key = enforce_hits.target_id
-            and enforce_hits.hit_at < samples.hour_ts + interval 1 hour
+    select distinct sample_id
+    from {{ ref('int_prevalence_sample_flags') }}
 
 ),
 
