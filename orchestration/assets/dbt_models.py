@@ -148,6 +148,8 @@ def _stream(
         # (dagster-dbt's fetch_row_counts opens a dbt adapter connection per table: seconds a run).
         events = list(invocation.stream())
         counts = _row_counts(invocation.manifest, events, warehouse)
+        if not counts and invocation.is_successful() and any(_unique_id(e) for e in events):
+            context.log.warning("row counts could not be read from the warehouse; events carry none")
         for event in events:
             if isinstance(event, dg.AssetCheckResult | dg.AssetCheckEvaluation) and not event.passed:
                 failed.append(f"{event.asset_key.to_user_string()}:{event.check_name}")
@@ -162,9 +164,9 @@ def _stream(
                 )
             yield event
     finally:
-        # The row counts are read through dbt's adapter in this process once dbt has exited:
-        # close its connections, or this process would keep the warehouse file open (DuckDB
-        # allows one process, one configuration) for the loader and publish steps after it.
+        # dagster-dbt opens a dbt adapter in this process for every invocation: close its
+        # connections, or this process could keep the warehouse file open (DuckDB allows one
+        # process, one configuration) for the loader and publish steps after it.
         _close_adapter(invocation.adapter)
     if not invocation.is_successful():
         error = invocation.get_error()
