@@ -135,7 +135,7 @@ ref_{{ f.name }} as (
 ),
 
 {% endfor -%}
-first_failures as (
+first_failures as {{ platform_streamed_cte(base) }}(
 
     select
         typed.*,
@@ -150,7 +150,7 @@ first_failures as (
 
 ),
 
-checked as (
+checked as {{ platform_streamed_cte(base) }}(
 
     select
         first_failures.*,

@@ -20,7 +20,7 @@ touched_keys as (
         "{{ k }}"{% if not loop.last %},{% endif %}
         {%- endfor %}
     from projected
-    where _row_reason is null
+    where _first_failure is null
 
     union
 
@@ -47,11 +47,11 @@ touched_keys as (
 {#- Records that take part in deduplication: the valid records of the batch and, in an incremental
     run, the stored valid records of every key the batch touches (keys compared as stored: a
     person identifier key by its pseudonym). -#}
-candidates as (
+candidates as {{ platform_streamed_cte(base) if not base.incremental }}(
 
-    select * exclude (_row_reason, _row_reason_detail)
+    select * exclude (_first_failure, _row_reason, _row_reason_detail)
     from projected
-    where _row_reason is null
+    where _first_failure is null
 {%- if base.incremental %}
 
     union all by name
@@ -164,12 +164,12 @@ deduplicated as (
 classified as (
 
     select
-        * exclude (_row_reason, _row_reason_detail),
+        * exclude (_first_failure, _row_reason, _row_reason_detail),
         'quarantined' as _record_status,
         _row_reason as _reason_code,
         _row_reason_detail as _reason_detail
     from projected
-    where _row_reason is not null
+    where _first_failure is not null
 
     union all by name
 
@@ -186,12 +186,10 @@ classified as (
 {%- endmacro %}
 
 
-{#- A hash of a record's key columns, to count and match keys by one integer (never stored: an
-    engine's hash may change between versions). Dispatched: each engine has its own function. -#}
+{#- A hash of a record's key columns (quoted names), to count and match keys by one integer:
+    macro key_hash (macros/tests/get_where_subquery.sql), dispatched per engine. -#}
 {% macro platform_key_hash(columns) -%}
-    {{ return(adapter.dispatch('platform_key_hash', 'integrity')(columns)) }}
-{%- endmacro %}
-
-{% macro default__platform_key_hash(columns) -%}
-hash({% for k in columns %}"{{ k }}"{% if not loop.last %}, {% endif %}{% endfor %})
+    {%- set quoted = [] -%}
+    {%- for k in columns %}{% do quoted.append('"' ~ k ~ '"') %}{% endfor -%}
+    {{ key_hash(quoted) }}
 {%- endmacro %}

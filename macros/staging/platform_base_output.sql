@@ -3,13 +3,14 @@
     at an account, a flag field as its has_ boolean, a drop field left out. Deduplication compares
     keys as output here (a person identifier key by its pseudonym). -#}
 {% macro platform_base_projected(base) -%}
-projected as (
+projected as {{ platform_streamed_cte(base) }}(
 
     select
         _delivered_dt,
         _source_file,
         _line_no,
         _loaded_at,
+        _first_failure,
         _row_reason,
         _row_reason_detail,
         _record_hash,

@@ -117,7 +117,7 @@ nullif(case when {{ t }} like ' %' or {{ t }} like '% ' then trim({{ t }}) else 
     `<name>` (the typed value, or the text cast to the type). Nothing is parsed when the column
     came typed. -#}
 {% macro platform_base_parse_typed(base) -%}
-texts as (
+texts as {{ platform_streamed_cte(base) }}(
 
     select
         _delivered_dt,
@@ -141,7 +141,7 @@ texts as (
 
 ),
 
-typed as (
+typed as {{ platform_streamed_cte(base) }}(
 
     select
         *,

@@ -85,13 +85,37 @@ where exists (
 group by {% for column in columns %}stored.{{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
 having count(*) > 1
 {%- else %}
+{#- the whole table: keys counted first by one hash per row (a far smaller aggregate than the
+    key's columns), then only the rows of repeated hashes by their columns, so a collision is
+    never reported as a duplicate -#}
+with repeated_hashes as (
+
+    select {{ key_hash(columns) }} as _key_hash
+    from {{ model }}
+    group by 1
+    having count(*) > 1
+
+)
+
 select
     {{ columns | join(', ') }},
     count(*) as occurrences
 from {{ model }}
+where {{ key_hash(columns) }} in (select repeated_hashes._key_hash from repeated_hashes)
 group by {{ columns | join(', ') }}
 having count(*) > 1
 {%- endif %}
+{%- endmacro %}
+
+
+{#- A hash of one or more expressions, to count keys by one integer (never stored: an engine's
+    hash may change between versions). Dispatched: each engine has its own function. -#}
+{% macro key_hash(expressions) -%}
+    {{ return(adapter.dispatch('key_hash', 'integrity')(expressions)) }}
+{%- endmacro %}
+
+{% macro default__key_hash(expressions) -%}
+hash({{ expressions | join(', ') }})
 {%- endmacro %}
 
 
@@ -113,10 +137,24 @@ with keyed as (
 
 )
 
+{%- if not window %},
+
+repeated_hashes as (
+
+    select {{ key_hash(['unique_field']) }} as _key_hash
+    from keyed
+    group by 1
+    having count(*) > 1
+
+){%- endif %}
+
 select
     unique_field,
     count(*) as n_records
 from keyed
+{%- if not window %}
+where {{ key_hash(['unique_field']) }} in (select repeated_hashes._key_hash from repeated_hashes)
+{%- endif %}
 group by unique_field
 having count(*) > 1
 {%- endmacro %}
