@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -472,3 +473,71 @@ def test_scheduled_runs_test_their_window_and_keys_against_the_table(
     assert _failing(data_dir, ("2026-10-02", "2026-10-03"), monkeypatch) == {UNIQUE_TEST}
     assert _failing(data_dir, ("2026-10-01", "2026-10-02"), monkeypatch) == {UNIQUE_TEST, NOT_NULL_TEST}
     assert _failing(data_dir, ("2026-10-03", "2026-10-04"), monkeypatch) == set()
+
+
+def test_impression_counts_delivered_as_text_are_parsed_and_checked(warehouse: Path, tmp_path: Path) -> None:
+    """A platform that exports its counts as strings: the loader keeps them in `<field>__text`, and
+    staging casts them and checks the typed values like any other delivery. Worked out by hand:
+    "42" is a count, " 7 " too (trimmed), "x" does not cast (invalid_type), "-4" casts and is
+    negative (negative_count), a text streams "3" is kept, and a text count equal to a typed one
+    delivered earlier for the same key is the same record (duplicate): the parsed values, not the
+    delivered types, are the record's identity."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(warehouse.parent, data_dir, ignore=shutil.ignore_patterns("dbt-target", "dbt-logs"))
+    text_counts = pa.table({
+        "hour_ts": pa.array([datetime(2026, 10, 1, h, tzinfo=UTC) for h in (1, 2, 3, 4)]
+                            + [datetime(2026, 9, 30, 8, tzinfo=UTC)], pa.timestamp("us", tz="UTC")),
+        "content_id": ["c1", "c1", "c1", "c1", "c2"],
+        "surface": ["home"] * 5,
+        "country": ["DE"] * 5,
+        "impressions": ["42", " 7 ", "x", "-4", "50"],
+        "streams": ["3", None, "1", "0", "2"],
+    })
+    path = data_dir / "landing" / "impressions" / "dt=2026-10-02" / "part-2.parquet"
+    pq.write_table(text_counts, path)
+    # the fifth row's key is delivered nowhere else: a typed twin in a later file of the same day
+    twin = pa.table({
+        "hour_ts": pa.array([datetime(2026, 9, 30, 8, tzinfo=UTC)], pa.timestamp("us", tz="UTC")),
+        "content_id": ["c2"], "surface": ["home"], "country": ["DE"],
+        "impressions": pa.array([50], pa.int64()), "streams": pa.array([2], pa.int64()),
+    })
+    pq.write_table(twin, data_dir / "landing" / "impressions" / "dt=2026-10-02" / "part-3.parquet")
+    built = build_warehouse(data_dir, select=SELECT)
+    rows = query(
+        built,
+        "select regexp_extract(_source_file, 'part-[0-9]+'), _line_no, _record_status, _reason_code, _reason_detail,"
+        " impressions, streams from staging.base_platform__impressions"
+        " where _source_file like '%dt=2026-10-02/part-2%' or _source_file like '%dt=2026-10-02/part-3%'"
+        " order by 1, 2",
+    )
+    assert rows == [
+        ("part-2", 1, "clean", None, None, 42, 3),
+        ("part-2", 2, "clean", None, None, 7, None),
+        ("part-2", 3, "quarantined", "invalid_type", "impressions=x", None, 1),
+        ("part-2", 4, "quarantined", "negative_count", "impressions=-4", -4, 0),
+        ("part-2", 5, "clean", None, None, 50, 2),
+        ("part-3", 1, "duplicate", None, None, 50, 2),
+    ]
+    # the raw zone kept the delivered text as text (nothing coerced on load), and staging counted
+    # the day's records exactly: raw = clean + quarantined + duplicates + superseded
+    raw_file = query(
+        built, "select raw_file from raw._files where path like '%dt=2026-10-02/part-2.parquet'"
+    )[0][0]
+    con = duckdb.connect()
+    kept = con.execute(
+        "select impressions, impressions__text from read_parquet(?) order by _line_no",
+        [str(data_dir / "raw" / raw_file)],
+    ).fetchall()
+    con.close()
+    assert kept == [(None, "42"), (None, " 7 "), (None, "x"), (None, "-4"), (None, "50")]
+    # day 2 had 2 records in 2 files (1 clean, 1 quarantined); now 4 files: +6 records, 3 clean,
+    # 2 quarantined, 1 duplicate
+    assert query(
+        built,
+        "select files, raw_records, clean, quarantined, duplicates, superseded"
+        " from quarantine.rpt_load_reconciliation"
+        " where feed = 'impressions' and delivered_dt = date '2026-10-02'",
+    ) == [(4, 2 + 6, 1 + 3, 1 + 2, 1, 0)]
