@@ -44,5 +44,7 @@
     {{ fixed_decimal('10000.0 * ' ~ wilson_high(p, n)) }} as ci_high_per_10k,
     {{ fixed_decimal(wilson_high(p_unl, n_unl)) }} as ci_high_if_unlabelable_violating,
     violating_samples < 10 as is_upper_bound_only,
-    coalesce({{ n }} < 30, true) as is_suppressed
+    {#- on n_eff as published: from exact sums an effective size of exactly 30 can come out of
+        floating point as 29.999999999999996, which is not below 30 -#}
+    coalesce({{ fixed_decimal(n, 4) }} < 30, true) as is_suppressed
 {%- endmacro %}

@@ -4,8 +4,9 @@
 -- stored weight sums, without the project's macros: p = Σw·y / Σw, n_eff = (Σw)² / Σw², the 95%
 -- Wilson interval written out here with z = 1.959964 (quantile 0.975 of the normal), per 10k =
 -- 10,000 × p, the upper-bound flag below 10 violating samples and the suppression below an
--- effective size of 30. Returns every cell whose stored figures differ by more than the
--- rounding (or that publishes an estimate while incomplete).
+-- effective size of 30 (as published, to 4 places: equal weights give exactly 30). Returns
+-- every cell whose stored figures differ by more than the rounding (or that publishes an
+-- estimate while incomplete).
 with
 
 cells as (
@@ -74,4 +75,4 @@ where
         )
     )
     or is_upper_bound_only != (violating_samples < 10)
-    or is_suppressed != (n_check < 30)
+    or is_suppressed != (round(n_check, 4) < 30)
