@@ -189,7 +189,7 @@ classified as (
 
 
 {#- A hash of a record's key columns (quoted names), to count and match keys by one integer:
-    macro key_hash (macros/tests/get_where_subquery.sql), dispatched per engine. -#}
+    macro key_hash (macros/key_hash.sql), dispatched per engine. -#}
 {% macro platform_key_hash(columns) -%}
     {%- set quoted = [] -%}
     {%- for k in columns %}{% do quoted.append('"' ~ k ~ '"') %}{% endfor -%}

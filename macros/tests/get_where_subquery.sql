@@ -108,17 +108,6 @@ having count(*) > 1
 {%- endmacro %}
 
 
-{#- A hash of one or more expressions, to count keys by one integer (never stored: an engine's
-    hash may change between versions). Dispatched: each engine has its own function. -#}
-{% macro key_hash(expressions) -%}
-    {{ return(adapter.dispatch('key_hash', 'integrity')(expressions)) }}
-{%- endmacro %}
-
-{% macro default__key_hash(expressions) -%}
-hash({{ expressions | join(', ') }})
-{%- endmacro %}
-
-
 {#- dbt's built-in `unique` test (nulls are not values here, as in dbt's own), with the same
     window rule as key_duplicates. The column may be an expression. -#}
 {% macro default__test_unique(model, column_name) -%}
