@@ -206,11 +206,61 @@ class _Tee(io.TextIOBase):
         self.real.flush()
 
 
+# What a parsed manifest depends on besides the project's files: dbt's version and the environment
+# variables the project reads when it is parsed. The pseudonymisation key and the run window are
+# left out: neither changes what the manifest declares (models, tests, assets), and the key's value
+# must not reach a file, not even hashed.
+_PARSE_ENV = ("DBT_TARGET", "INTEGRITY_DATA_DIR", "INTEGRITY_DUCKDB_MEMORY", "INTEGRITY_DBT_PROJECT_DIR")
+_PARSE_DIRS = ("models", "macros", "seeds", "tests", "analyses", "snapshots")
+_PARSE_FILES = ("dbt_project.yml", "profiles.yml", "dependencies.yml", "packages.yml", "selectors.yml")
+PREPARED_STAMP = ".integrity-prepared"
+
+
+def project_fingerprint(project: DbtProject) -> str:
+    """A digest of everything `dbt parse` reads: every file of the project's dbt folders (path,
+    size, modification time), dbt's version and the parse-time environment. Equal digests mean the
+    manifest of the last `prepare` is still the one dbt would write."""
+    import hashlib
+    from importlib.metadata import version
+
+    dbt_version = version("dbt-core")
+    root = Path(project.project_dir)
+    digest = hashlib.sha256(f"dbt {dbt_version}\n".encode())
+    for name in _PARSE_ENV:
+        digest.update(f"env {name}={os.environ.get(name, '')}\n".encode())
+    candidates = [root / name for name in _PARSE_FILES]
+    for folder in _PARSE_DIRS:
+        if (root / folder).is_dir():
+            candidates.extend(p for p in (root / folder).rglob("*") if p.is_file())
+    for path in sorted(candidates):
+        if path.is_file():
+            stat = path.stat()
+            digest.update(f"file {path.relative_to(root)} {stat.st_size} {stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
 def prepare(project: DbtProject | None = None, paths: DataPaths | None = None) -> DbtProject:
     """Write the project's manifest.json (`dbt parse`), as `prepare-and-package` would; the one
-    place the manifest is made. A broken project ends in dbt's own message."""
+    place the manifest is made. A broken project ends in dbt's own message. When nothing `dbt
+    parse` reads has changed since the last prepare (project_fingerprint, stamped beside the
+    manifest), the manifest is kept: a parse costs seconds every run."""
     project = project or dbt_project()
+    stamp = Path(project.target_path) / PREPARED_STAMP
+    fingerprint = project_fingerprint(project)
+    if stamp.exists() and stamp.read_text() == _stamp_text(fingerprint, project.manifest_path):
+        return project
+    stamp.unlink(missing_ok=True)
     run_dbt(["parse", "--quiet"], paths, capture=True, target_path=project.target_path)
     if not project.manifest_path.exists():
         raise UserError(f"dbt parse wrote no manifest at {project.manifest_path}")
+    stamp.write_text(_stamp_text(fingerprint, project.manifest_path))
     return project
+
+
+def _stamp_text(fingerprint: str, manifest: Path) -> str:
+    """The stamp of a prepare: the project's fingerprint and the manifest it wrote (any other dbt
+    command that rewrites the manifest afterwards invalidates the stamp)."""
+    if not manifest.exists():
+        return ""
+    stat = manifest.stat()
+    return f"{fingerprint} manifest {stat.st_size} {stat.st_mtime_ns}\n"

@@ -153,3 +153,49 @@ def test_error_message_keeps_dbts_words_and_drops_tracebacks():
     assert message.splitlines()[0] == "`dbt build` failed (exit 1) (dbt log: /t/dbt.log)"
     assert message.count("Runtime Error in model m") == 1  # repeated lines once
     assert "\x1b[" not in DbtRun(["build"], 1, "", ["\x1b[31mERROR\x1b[0m x"]).error_message()
+
+
+def test_prepare_parses_only_when_the_project_changed(tmp_path: Path, monkeypatch):
+    """`prepare` (every `integrity run`) parses the project the first time, keeps the manifest
+    while nothing dbt reads has changed, and parses again after a model file changes, after the
+    parse-time environment changes, and after another dbt command rewrote the manifest."""
+    import orchestration.dbt as dbt_module
+    from orchestration.paths import DataPaths
+
+    project_dir = _project_copy(tmp_path)
+    target = tmp_path / "target"
+    monkeypatch.setenv("INTEGRITY_DBT_PROJECT_DIR", str(project_dir))
+    monkeypatch.setenv("DBT_TARGET_PATH", str(target))
+    monkeypatch.setenv("INTEGRITY_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("INTEGRITY_PSEUDONYM_KEY", "known-key-for-this-test")
+    paths = DataPaths(tmp_path / "data")
+    parses: list[list[str]] = []
+    real = dbt_module.run_dbt
+
+    def counting(args, *a, **k):
+        parses.append(list(args))
+        return real(args, *a, **k)
+
+    monkeypatch.setattr(dbt_module, "run_dbt", counting)
+    project = dbt_module.prepare(paths=paths)
+    manifest = project.manifest_path
+    assert manifest.exists() and len(parses) == 1
+    dbt_module.prepare(paths=paths)
+    assert len(parses) == 1, "an unchanged project was parsed again"
+
+    model = project_dir / "models" / "intermediate" / "core" / "int_zz_added.sql"
+    model.write_text("select 1 as one\n")
+    dbt_module.prepare(paths=paths)
+    assert len(parses) == 2 and "int_zz_added" in manifest.read_text()
+    dbt_module.prepare(paths=paths)
+    assert len(parses) == 2
+
+    monkeypatch.setenv("INTEGRITY_DUCKDB_MEMORY", "5GB")
+    dbt_module.prepare(paths=paths)
+    assert len(parses) == 3
+
+    manifest.write_text(manifest.read_text() + " ")  # another command rewrote it
+    dbt_module.prepare(paths=paths)
+    assert len(parses) == 4
+    stamp = (target / dbt_module.PREPARED_STAMP).read_text()
+    assert "known-key-for-this-test" not in stamp
