@@ -21,16 +21,23 @@ ledger as (
 
 ),
 
+{#- Per stored file, the load times its records carry: one in a settled table (a run rewrites a
+    replaced file whole); two or more only while stale records of a replaced file remain. Grouped
+    by file (a column of a few hundred values), not by (file, load time): the whole table is
+    read once, in its two cheapest columns. -#}
 processed_files as (
 
-    select distinct
+    select
         _source_file,
-        _loaded_at
+        min(_loaded_at) as _first_loaded_at,
+        max(_loaded_at) as _last_loaded_at
     from {{ this }}
+    group by _source_file
 
 ),
 
-{#- Files parsed whole: new or replaced since they were processed, or delivered in the window.
+{#- Files parsed whole: new or replaced since they were processed (every stored record of the
+    file carries the ledger's load time, or the file is parsed again), or delivered in the window.
     The raw scans below filter on this small set, so DuckDB skips other files' row groups. -#}
 files_to_parse as (
 
@@ -41,11 +48,29 @@ files_to_parse as (
             select 1 from processed_files
             where
                 processed_files._source_file = ledger._source_file
-                and processed_files._loaded_at = ledger._loaded_at
+                and processed_files._first_loaded_at = ledger._loaded_at
+                and processed_files._last_loaded_at = ledger._loaded_at
         )
         {%- if window_start and window_end %}
         or (ledger._delivered_dt >= date '{{ window_start }}' and ledger._delivered_dt < date '{{ window_end }}')
         {%- endif %}
+
+),
+
+{#- Stored files holding a record whose load time is not the ledger's (a replaced file, or one
+    the ledger no longer lists): only their records are compared with the ledger below, so a run
+    with no replaced file reads no stored record for this. -#}
+stale_files as (
+
+    select processed_files._source_file
+    from processed_files
+    where not exists (
+        select 1 from ledger
+        where
+            ledger._source_file = processed_files._source_file
+            and ledger._loaded_at = processed_files._first_loaded_at
+            and ledger._loaded_at = processed_files._last_loaded_at
+    )
 
 ),
 
@@ -58,6 +83,8 @@ stale as (
         stored."{{ k }}"
         {%- endfor %}
     from {{ this }} as stored
+    inner join stale_files
+        on stored._source_file = stale_files._source_file
     where not exists (
         select 1 from ledger
         where ledger._source_file = stored._source_file and ledger._loaded_at = stored._loaded_at
@@ -144,8 +171,16 @@ batch_rows as (
         ledger.feed = '{{ feed }}'
         and (
             not exists (
-                select 1 from (select distinct _source_file, _loaded_at from {{ this }}) as processed
-                where processed._source_file = ledger.path and processed._loaded_at = ledger.loaded_at
+                select 1
+                from (
+                    select _source_file, min(_loaded_at) as first_loaded_at, max(_loaded_at) as last_loaded_at
+                    from {{ this }}
+                    group by _source_file
+                ) as processed
+                where
+                    processed._source_file = ledger.path
+                    and processed.first_loaded_at = ledger.loaded_at
+                    and processed.last_loaded_at = ledger.loaded_at
             )
             {%- if window_start and window_end %}
             or (ledger.delivered_dt >= date '{{ window_start }}' and ledger.delivered_dt < date '{{ window_end }}')
@@ -166,8 +201,25 @@ batch_rows as (
     re-delivered, shorter file no longer has. A no-op in a full refresh. -#}
 {% macro platform_base_delete_stale() -%}
     delete from {{ this }} as stored
-    where not exists (
-        select 1 from {{ source('platform', '_files') }} as ledger
-        where ledger.path = stored._source_file and ledger.loaded_at = stored._loaded_at
-    )
+    where
+        stored._source_file in (
+            {#- files with a record of another load time than the ledger's (usually none) -#}
+            select processed._source_file
+            from (
+                select _source_file, min(_loaded_at) as first_loaded_at, max(_loaded_at) as last_loaded_at
+                from {{ this }}
+                group by _source_file
+            ) as processed
+            where not exists (
+                select 1 from {{ source('platform', '_files') }} as ledger
+                where
+                    ledger.path = processed._source_file
+                    and ledger.loaded_at = processed.first_loaded_at
+                    and ledger.loaded_at = processed.last_loaded_at
+            )
+        )
+        and not exists (
+            select 1 from {{ source('platform', '_files') }} as ledger
+            where ledger.path = stored._source_file and ledger.loaded_at = stored._loaded_at
+        )
 {%- endmacro %}
