@@ -65,3 +65,73 @@
     {%- set stored_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
     {{ return('_base_batches' in stored_columns) }}
 {%- endmacro %}
+
+
+{#- One row per judged item (an item with a GLOBAL exposure window): `_item_state`, every window
+    and pause row its unwanted rows are decided with (int_content_exposure_windows: scope, created,
+    first signal, exposure end; int_content_exposure_pauses: scope, from, to), as one sorted text.
+    int_unwanted_impressions_hourly keeps it on each row; a different text means the item's rows
+    must be decided again. -#}
+{% macro unwanted_item_states() -%}
+    select
+        content_id,
+        {{ dbt.listagg('item_part', "'|'", 'order by item_part') }} as _item_state
+    from (
+        select
+            content_id,
+            'window:' || scope_country
+            || ':' || coalesce(cast(created_at as varchar), '-')
+            || ':' || coalesce(cast(first_signal_at as varchar), '-')
+            || ':' || coalesce(cast(exposure_end_at as varchar), '-') as item_part
+        from {{ ref('int_content_exposure_windows') }}
+        union all
+        select
+            content_id,
+            'pause:' || scope_country
+            || ':' || coalesce(cast(paused_from as varchar), '-')
+            || ':' || coalesce(cast(paused_to as varchar), '-') as item_part
+        from {{ ref('int_content_exposure_pauses') }}
+    ) as item_parts
+    where content_id in (
+        select judged.content_id from {{ ref('int_content_exposure_windows') }} as judged
+        where judged.scope_country = 'GLOBAL'
+    )
+    group by content_id
+{%- endmacro %}
+
+
+{#- Pre-hook of int_unwanted_impressions_hourly: drop the rows of every delivery day whose base
+    records changed or left (as delete_changed_delivery_days) and of every item whose state changed
+    or that is no longer judged. A table written by an older release (without `_item_state`) is
+    emptied, and the run rebuilds it. -#}
+{% macro unwanted_hourly_delete_changed(base) -%}
+    {%- if is_incremental() %}
+    {%- if not keeps_columns(['_delivered_dt', '_base_batches', '_item_state']) %}
+    delete from {{ this }}
+    {%- else %}
+    delete from {{ this }} as stored
+    where
+        not exists (
+            select 1 from ({{ delivery_day_batches(base) }}) as current_days
+            where
+                current_days._delivered_dt = stored._delivered_dt
+                and current_days._base_batches = stored._base_batches
+        )
+        or not exists (
+            select 1 from ({{ unwanted_item_states() }}) as current_items
+            where
+                current_items.content_id = stored.content_id
+                and current_items._item_state = stored._item_state
+        )
+    {%- endif %}
+    {%- endif %}
+{%- endmacro %}
+
+
+{#- Whether the model's stored table has every one of `names` (false for one an older release wrote). -#}
+{% macro keeps_columns(names) -%}
+    {%- if not execute or this is string -%}{{ return(true) }}{%- endif -%}
+    {%- set stored_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+    {%- for name in names if name not in stored_columns -%}{{ return(false) }}{%- endfor -%}
+    {{ return(true) }}
+{%- endmacro %}

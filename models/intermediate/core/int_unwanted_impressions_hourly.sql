@@ -6,11 +6,70 @@
 -- after the first signal when its hour starts at or after that signal, otherwise before. A row inside
 -- a temporary restriction (int_content_exposure_pauses: its hour starts at or after the pause and
 -- ends at or before the pause's end, in the pause's countries) is not unwanted.
+-- Incremental by delivery day and by item: each row keeps its delivery day's `_base_batches`
+-- (macros/incremental/delivery_days.sql) and its item's `_item_state` (every window and pause row
+-- the item's rows were decided with, macro unwanted_item_states). A row's fate depends only on
+-- itself and on its item's windows and pauses, so the pre-hook deletes the rows of delivery days
+-- whose base records changed and of items whose state changed (or that are no longer judged), and
+-- the run decides the rows of every delivery day and every judged item the table no longer holds.
+-- A day's run reads the new day's impressions and the whole history of the items whose windows
+-- changed, not every impression of every judged item.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ unwanted_hourly_delete_changed(ref('base_platform__impressions')) }}",
+    meta={'run_window_column': '_delivered_dt'},
+) }}
+{#- a table an older release wrote (without the state columns) is emptied by the pre-hook: decide everything -#}
+{%- set incremental = is_incremental() and keeps_columns(['_delivered_dt', '_base_batches', '_item_state']) %}
 with
+
+delivery_days as (
+
+    {{ delivery_day_batches(ref('base_platform__impressions')) }}
+
+),
+
+item_states as (
+
+    {{ unwanted_item_states() }}
+
+),
+
+windows as (
+
+    select * from {{ ref('int_content_exposure_windows') }}
+
+),
+
+{%- if incremental %}
+
+-- after the pre-hook: the delivery days and judged items of which the table holds no row (new,
+-- changed, or without an unwanted row)
+days_to_decide as (
+
+    select delivery_days._delivered_dt
+    from delivery_days
+    where not exists (select 1 from {{ this }} as stored where stored._delivered_dt = delivery_days._delivered_dt)
+
+),
+
+items_to_decide as (
+
+    select windows.content_id
+    from windows
+    where
+        windows.scope_country = 'GLOBAL'
+        and not exists (select 1 from {{ this }} as stored where stored.content_id = windows.content_id)
+
+),
+{%- endif %}
 
 impressions as (
 
     select
+        _delivered_dt,
         hour_ts,
         date_day,
         content_id,
@@ -18,12 +77,11 @@ impressions as (
         country,
         impressions
     from {{ ref('stg_platform__impressions') }}
-
-),
-
-windows as (
-
-    select * from {{ ref('int_content_exposure_windows') }}
+    {%- if incremental %}
+    where
+        _delivered_dt in (select days_to_decide._delivered_dt from days_to_decide)
+        or content_id in (select items_to_decide.content_id from items_to_decide)
+    {%- endif %}
 
 ),
 
@@ -50,6 +108,7 @@ pauses as (
 judged_impressions as (
 
     select
+        impressions._delivered_dt,
         impressions.content_id,
         impressions.surface,
         impressions.country,
@@ -72,17 +131,27 @@ judged_impressions as (
 final as (
 
     select
-        content_id,
-        surface,
-        country,
-        date_day,
-        hour_ts,
-        impressions,
-        coalesce(hour_ts >= first_signal_at, false) as is_after_signal
+        judged_impressions.content_id,
+        judged_impressions.surface,
+        judged_impressions.country,
+        judged_impressions.date_day,
+        judged_impressions.hour_ts,
+        judged_impressions.impressions,
+        coalesce(judged_impressions.hour_ts >= judged_impressions.first_signal_at, false) as is_after_signal,
+        judged_impressions._delivered_dt,
+        delivery_days._base_batches,
+        item_states._item_state
     from judged_impressions
+    inner join delivery_days
+        on judged_impressions._delivered_dt = delivery_days._delivered_dt
+    inner join item_states
+        on judged_impressions.content_id = item_states.content_id
     where
-        (exposure_end_at is null or hour_ts < exposure_end_at)
-        and hour_ts + interval 1 hour > created_at
+        (
+            judged_impressions.exposure_end_at is null
+            or judged_impressions.hour_ts < judged_impressions.exposure_end_at
+        )
+        and judged_impressions.hour_ts + interval 1 hour > judged_impressions.created_at
         and not exists (
             select pauses.action_id
             from pauses
