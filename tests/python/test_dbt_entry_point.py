@@ -16,8 +16,9 @@ from orchestration.paths import PROJECT_DIR
 
 ORCHESTRATION = PROJECT_DIR / "orchestration"
 # Processes orchestration/ may start, none of them dbt: the dashboard's Chromium, `dagster dev`
-# (integrity ui) and `dagster job execute` (integrity run --via-cli).
-ALLOWED_SUBPROCESS_MODULES = {"dashboard/chromium.py", "ui.py", "runner.py"}
+# (integrity ui), `dagster job execute` (integrity run --via-cli) and `integrity run` timed by
+# the bench.
+ALLOWED_SUBPROCESS_MODULES = {"dashboard/chromium.py", "ui.py", "runner.py", "bench.py"}
 # MetricFlow's SQL client is dbt's adapter (as in MetricFlow's own CLI): the semantic layer is the
 # one module that builds it.
 ALLOWED_DBT_IMPORTS = {("metrics.py", "dbt.adapters.factory")}
