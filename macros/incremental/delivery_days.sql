@@ -135,3 +135,26 @@
     {%- for name in names if name not in stored_columns -%}{{ return(false) }}{%- endfor -%}
     {{ return(true) }}
 {%- endmacro %}
+
+
+{#- The where clause of int_unwanted_impressions_hourly's impressions in an incremental run (after
+    its pre-hook): the rows of every delivery day and of every judged item the table holds no row
+    of (new, changed, or without an unwanted row). `delivery_days`: the CTE of the current
+    delivery days (delivery_day_batches). Nothing in a full build. -#}
+{% macro unwanted_rows_to_decide(incremental, delivery_days) -%}
+    {%- if incremental %}
+    where
+        _delivered_dt in (
+            select current_days._delivered_dt
+            from {{ delivery_days }} as current_days
+            where not exists (select 1 from {{ this }} as held where held._delivered_dt = current_days._delivered_dt)
+        )
+        or content_id in (
+            select judged.content_id
+            from {{ ref('int_content_exposure_windows') }} as judged
+            where
+                judged.scope_country = 'GLOBAL'
+                and not exists (select 1 from {{ this }} as held where held.content_id = judged.content_id)
+        )
+    {%- endif %}
+{%- endmacro %}

@@ -144,3 +144,12 @@ new_account_items as (
     )
     {%- endif %}
 {%- endmacro %}
+
+
+{#- The where clause of int_link_domain_pieces' days in an incremental run (after its pre-hook):
+    the days after the last one the table holds. Nothing in a full build. -#}
+{% macro link_domain_days_to_decide() -%}
+    {%- if is_incremental() %}
+    where day_start > coalesce((select max(held.day_start) from {{ this }} as held), timestamp '1900-01-01')
+    {%- endif %}
+{%- endmacro %}

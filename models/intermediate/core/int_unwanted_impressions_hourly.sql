@@ -43,29 +43,6 @@ windows as (
 
 ),
 
-{%- if incremental %}
-
--- after the pre-hook: the delivery days and judged items of which the table holds no row (new,
--- changed, or without an unwanted row)
-days_to_decide as (
-
-    select delivery_days._delivered_dt
-    from delivery_days
-    where not exists (select 1 from {{ this }} as stored where stored._delivered_dt = delivery_days._delivered_dt)
-
-),
-
-items_to_decide as (
-
-    select windows.content_id
-    from windows
-    where
-        windows.scope_country = 'GLOBAL'
-        and not exists (select 1 from {{ this }} as stored where stored.content_id = windows.content_id)
-
-),
-{%- endif %}
-
 impressions as (
 
     select
@@ -77,11 +54,7 @@ impressions as (
         country,
         impressions
     from {{ ref('stg_platform__impressions') }}
-    {%- if incremental %}
-    where
-        _delivered_dt in (select days_to_decide._delivered_dt from days_to_decide)
-        or content_id in (select items_to_decide.content_id from items_to_decide)
-    {%- endif %}
+    {{ unwanted_rows_to_decide(incremental, 'delivery_days') }}
 
 ),
 

@@ -49,9 +49,7 @@ account_domains as (
 scored_days as (
     select distinct day_start
     from new_account_items
-    {%- if is_incremental() %}
-    where day_start > coalesce((select max(stored.day_start) from {{ this }} as stored), timestamp '1900-01-01')
-    {%- endif %}
+    {{ link_domain_days_to_decide() }}
 ),
 
 -- the domains of day D: every domain of the graph before D, and those first linked on D,
