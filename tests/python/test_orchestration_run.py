@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 from helpers_warehouse import at_stable_path, skip_or_fail, tables_difference
 
@@ -29,10 +30,37 @@ from orchestration.runner import materialize_range
 pytestmark = pytest.mark.slow
 
 
+# Files re-delivered shorter (the platform withdrew records from a delivery): every data dir of
+# this module lands them shorter, except the day-by-day test, whose backfill loads the first,
+# longer delivery and whose last step the shorter one. Feeds no other feed references.
+SHORTENED = (("impressions", "part-0.parquet"), ("prevalence_samples", "part-0.jsonl"))
+
+
+def shortened_day(landing: Path) -> str:
+    return landed_days(landing)[1]
+
+
+def shorten(landing: Path, day: str) -> dict[str, int]:
+    """Keep the first half of each SHORTENED file of `day`; returns feed -> records kept."""
+    kept = {}
+    for feed, name in SHORTENED:
+        path = landing / feed / f"dt={day}" / name
+        if name.endswith(".parquet"):
+            table = pq.read_table(path)
+            kept[feed] = table.num_rows // 2
+            pq.write_table(table.slice(0, kept[feed]), path)
+        else:
+            lines = path.read_bytes().splitlines(keepends=True)
+            kept[feed] = len(lines) // 2
+            path.write_bytes(b"".join(lines[: kept[feed]]))
+    return kept
+
+
 def fresh(xs_landing: Path, target: Path, *, landing: bool = True) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     if landing:
         shutil.copytree(xs_landing / "landing", target / "landing")
+        shorten(target / "landing", shortened_day(target / "landing"))
     else:
         (target / "landing").mkdir()
     return target
@@ -51,7 +79,7 @@ def clean_run(xs_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
     """One full-refresh run of the main job over every xs delivery day (in-process).
 
     INTEGRITY_TEST_RUN_DIR may name a data dir already built by `integrity run` over the same xs
-    landing zone (saves one build on a slow machine)."""
+    landing zone, shortened as `fresh` does (saves one build on a slow machine)."""
     prebuilt = os.environ.get("INTEGRITY_TEST_RUN_DIR")
     if prebuilt and data_paths(prebuilt).published.exists():
         return Path(prebuilt)
@@ -115,7 +143,9 @@ def test_source_freshness_job_reports_each_feed_against_the_clock(clean_run: Pat
     con = duckdb.connect(str(data_paths(clean_run).warehouse), read_only=True)
     try:
         latest = dict(
-            con.execute("select feed, max(cast(delivered_dt as date)) from raw._files group by feed").fetchall()
+            con.execute(
+                "select feed, max(cast(delivered_dt as date)) from raw._files group by feed"
+            ).fetchall()
         )
     finally:
         con.close()
@@ -144,7 +174,9 @@ def test_everything_materializes_in_process_on_xs(clean_run: Path):
 
     period = {k.path[-1] for k in dsa_period_keys()}  # built when a report is filed, not daily
     missing = [
-        n["name"] for n in models if (n["schema"], n["alias"] or n["name"]) not in built and n["name"] not in period
+        n["name"]
+        for n in models
+        if (n["schema"], n["alias"] or n["name"]) not in built and n["name"] not in period
     ]
     assert not missing, f"models not built: {missing}"
     pub = duckdb.connect(str(paths.published), read_only=True)
@@ -283,7 +315,9 @@ def test_four_readers_of_the_published_copy_see_no_lock_error_during_a_run(clean
         reader.join(timeout=60)
     assert code == 0, output
     # A scheduled run leaves dbt's unit tests to make test (the data tests are its asset checks).
-    finished = [line for line in output.splitlines() if line.startswith("Finished running") and "models" in line]
+    finished = [
+        line for line in output.splitlines() if line.startswith("Finished running") and "models" in line
+    ]
     assert finished and "unit test" not in finished[-1] and "data tests" in finished[-1], finished
     # The window reached dbt through the environment: the day's records, all processed already,
     # were parsed again (a new batch); the other days' only where they share a key with them.
@@ -305,6 +339,7 @@ def test_incremental_day_by_day_equals_one_full_refresh(xs_landing, clean_run, t
     and the published marts must equal one full refresh over the same data, row for row.
 
     Late cases in it: impressions and events delivered days after they happened (the simulator's),
+    an impressions file and a prevalence-samples file re-delivered shorter with the last day,
     a whole delivery day of enforcement actions that lands only with the last day (a late file for
     an old delivery day), and spam actions decided in a later step on items whose impressions were
     loaded in earlier steps (their whole history becomes unwanted)."""
@@ -328,6 +363,7 @@ def test_incremental_day_by_day_equals_one_full_refresh(xs_landing, clean_run, t
         if number == len(steps) - 1:
             late = source / LATE_FEED / f"dt={late_day}"
             shutil.copytree(late, root / "landing" / LATE_FEED / late.name)
+            kept = shorten(root / "landing", shortened_day(source))
         with at_stable_path(root) as paths:
             outcome = materialize_range(paths, step[0], step[-1], log_level="WARNING", persistent=False)
         assert outcome.success, (step, outcome.failures)
@@ -376,6 +412,14 @@ def test_incremental_day_by_day_equals_one_full_refresh(xs_landing, clean_run, t
             """,
             [late_day, first_step_end, first_step_end],
         ).fetchone()[0]
+        # The shorter re-deliveries replaced the records of their first delivery.
+        redelivered = {
+            feed: con.execute(
+                f"select count(*) from staging.base_platform__{feed} where _source_file = ?",
+                [f"{feed}/dt={shortened_day(source)}/{name}"],
+            ).fetchone()[0]
+            for feed, name in SHORTENED
+        }
         batches = con.execute(
             "select _batch_id, count(*) from staging.base_platform__impressions group by 1 order by 2 desc"
         ).fetchall()
@@ -388,6 +432,7 @@ def test_incremental_day_by_day_equals_one_full_refresh(xs_landing, clean_run, t
         f"loaded; impressions batches {[n for _, n in batches]} of {total} rows"
     )
     assert late_impressions > 0 and late_actions > 0 and rejudged > 0
+    assert redelivered == kept and min(kept.values()) > 0, (redelivered, kept)
     # Incremental for real: every step wrote its own batch and none rewrote the whole table.
     assert len(batches) == len(steps), batches
     assert all(n < total / 3 for _, n in batches[1:]), batches
