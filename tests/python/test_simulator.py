@@ -185,6 +185,20 @@ def test_same_arguments_give_byte_identical_files(sim: Path, tmp_path: Path):
     assert [k for k in a if a[k] != b[k]] == []
 
 
+def test_worker_processes_give_byte_identical_files(sim: Path, tmp_path: Path, monkeypatch):
+    """Days drawn by 3 worker processes (each day from its own seeds) give the files one process
+    writes: the process pool changes how fast, never what."""
+    monkeypatch.setenv("INTEGRITY_SIMULATOR_WORKERS", "1")
+    alone = tmp_path / "alone"
+    simulate(alone, **ARGS)
+    monkeypatch.setenv("INTEGRITY_SIMULATOR_WORKERS", "3")
+    pooled = tmp_path / "pooled"
+    simulate(pooled, **ARGS)
+    a, b = _digest(alone), _digest(pooled)
+    assert a.keys() == b.keys() and len(a) > 100
+    assert [k for k in a if a[k] != b[k]] == []
+
+
 def test_other_seed_gives_other_data(sim: Path, tmp_path: Path):
     other = tmp_path / "other"
     simulate(other, **{**ARGS, "seed": 8, "faults": False})
