@@ -120,6 +120,15 @@ def query(warehouse: str | os.PathLike[str], sql: str) -> list[tuple]:
         con.close()
 
 
+def execute(warehouse: str | os.PathLike[str], sql: str) -> None:
+    """Change a built warehouse (tests that plant markers or stale state), closed at once."""
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute(sql)
+    finally:
+        con.close()
+
+
 # Columns that record when or by which run a row was written, not what it says.
 RUN_COLUMNS = frozenset({"_loaded_at", "_batch_id", "_base_batches"})
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-from helpers_warehouse import query, run_dbt_isolated
+from helpers_warehouse import execute, query, run_dbt_isolated
 
 MODELS = ["int_link_domain_pieces", "int_link_domain_clusters"]
 PIECES = "intermediate.int_link_domain_pieces"
@@ -23,14 +22,6 @@ def _run(data_dir: Path, *, full_refresh: bool = False) -> None:
     run_dbt_isolated(data_dir, ["run", "--quiet", "--select", *MODELS, *(["--full-refresh"] if full_refresh else [])])
 
 
-def _execute(warehouse: Path, sql: str) -> None:
-    con = duckdb.connect(str(warehouse))
-    try:
-        con.execute(sql)
-    finally:
-        con.close()
-
-
 def test_days_are_decided_again_from_the_first_changed_one(copy_data_dir):
     data_dir = copy_data_dir()
     warehouse = data_dir / "warehouse.duckdb"
@@ -43,19 +34,19 @@ def test_days_are_decided_again_from_the_first_changed_one(copy_data_dir):
     # 1. The last three days are missing (new data): decided; a marker on the first day, whose
     #    inputs did not change, stays, so that day was not decided again.
     first, middle = days[0], days[len(days) // 2]
-    _execute(
+    execute(
         warehouse,
         f"delete from {PIECES} where day_start >= '{days[-3]}';"
         f"update {PIECES} set link_domain = 'kept.example' where day_start = '{first}' and piece_id is null",
     )
     _run(data_dir)
     assert query(warehouse, f"select count(*) from {PIECES} where link_domain = 'kept.example'") == [(1,)]
-    _execute(warehouse, f"update {PIECES} set link_domain = null where link_domain = 'kept.example'")
+    execute(warehouse, f"update {PIECES} set link_domain = null where link_domain = 'kept.example'")
     assert _rows(warehouse, PIECES) == full_pieces
 
     # 2. A stale fingerprint in the middle (inputs changed since): that day and every later one
     #    are decided again, a wrong piece stored after it is gone, the earlier marker stays.
-    _execute(
+    execute(
         warehouse,
         f"update {PIECES} set _inputs_fingerprint = 'stale' where day_start = '{middle}';"
         f"insert into {PIECES} select day_start, 'wrong', first_seen_at, 'wrong.example', _inputs_fingerprint"
@@ -65,14 +56,14 @@ def test_days_are_decided_again_from_the_first_changed_one(copy_data_dir):
     _run(data_dir)
     assert query(warehouse, f"select count(*) from {PIECES} where piece_id = 'wrong'") == [(0,)]
     assert query(warehouse, f"select count(*) from {PIECES} where link_domain = 'kept.example'") == [(1,)]
-    _execute(warehouse, f"update {PIECES} set link_domain = null where link_domain = 'kept.example'")
+    execute(warehouse, f"update {PIECES} set link_domain = null where link_domain = 'kept.example'")
     assert _rows(warehouse, PIECES) == full_pieces
     assert _rows(warehouse, CLUSTERS) == full_clusters
 
     # 3. Late change of the data: a campaign item's record leaves staging (as a re-delivered file
     #    without it would do). The incremental run equals a full refresh of the changed data.
     item = query(warehouse, f"select min(content_id) from {CLUSTERS}")[0][0]
-    _execute(warehouse, f"delete from staging.base_platform__content where content_id = '{item}'")
+    execute(warehouse, f"delete from staging.base_platform__content where content_id = '{item}'")
     _run(data_dir)
     incremental_pieces, incremental_clusters = _rows(warehouse, PIECES), _rows(warehouse, CLUSTERS)
     assert all(row[1] != item for row in incremental_clusters)

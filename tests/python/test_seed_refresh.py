@@ -7,8 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import duckdb
-from helpers_warehouse import query
+from helpers_warehouse import execute, query
 
 from orchestration.dbt import run_dbt
 from orchestration.paths import PROJECT_DIR, data_paths
@@ -29,14 +28,6 @@ def _project_copy(where: Path) -> Path:
         PROJECT_DIR / "tests", where / "tests", ignore=shutil.ignore_patterns("python", "fixtures")
     )
     return where
-
-
-def _execute(warehouse: Path, sql: str) -> None:
-    con = duckdb.connect(str(warehouse))
-    try:
-        con.execute(sql)
-    finally:
-        con.close()
 
 
 def _rows(warehouse: Path, table: str) -> list[tuple]:
@@ -77,7 +68,7 @@ def test_a_changed_seed_rebuilds_its_dependants_in_full(copy_data_dir, tmp_path,
     )
     marker_review = f"event_id = (select min(event_id) from {REVIEWS} where _record_status = 'clean')"
     mark = f"update {HOURLY} set impressions = -1 where {marker_hourly}; update {REVIEWS} set queue = 'marker' where {marker_review}"
-    _execute(warehouse, mark)
+    execute(warehouse, mark)
 
     # 1. Seeds unchanged: an incremental run keeps both markers (nothing was rebuilt in full).
     output = dbt("run", *SELECT)
@@ -121,6 +112,6 @@ def test_a_changed_seed_rebuilds_its_dependants_in_full(copy_data_dir, tmp_path,
         latest["model.integrity.int_unwanted_impressions_hourly"]
         != recorded["model.integrity.int_unwanted_impressions_hourly"]
     )
-    _execute(warehouse, mark)
+    execute(warehouse, mark)
     assert "rebuilt in full" not in dbt("run", *SELECT)
     assert query(warehouse, f"select count(*) from {REVIEWS} where queue = 'marker'") == [(1,)]

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-from helpers_warehouse import query, run_dbt_isolated
+from helpers_warehouse import execute, query, run_dbt_isolated
 
 HOURLY = "intermediate.int_unwanted_impressions_hourly"
 COLUMNS = "content_id, surface, country, date_day, hour_ts, impressions, is_after_signal, _delivered_dt"
@@ -31,14 +30,6 @@ def _run(data_dir: Path, *, full_refresh: bool = False) -> None:
     )  # fmt: skip
 
 
-def _execute(warehouse: Path, sql: str) -> None:
-    con = duckdb.connect(str(warehouse))
-    try:
-        con.execute(sql)
-    finally:
-        con.close()
-
-
 def test_rows_are_decided_again_only_for_changed_days_and_items(copy_data_dir):
     data_dir = copy_data_dir()
     warehouse = data_dir / "warehouse.duckdb"
@@ -57,7 +48,7 @@ def test_rows_are_decided_again_only_for_changed_days_and_items(copy_data_dir):
     marked = query(warehouse, f"select hour_ts, surface, country from {HOURLY} where content_id = '{other}'"
                    f" and _delivered_dt < '{days[-1]}' limit 1")[0]  # fmt: skip
     where_marked = f"content_id = '{other}' and hour_ts = '{marked[0]}' and surface = '{marked[1]}' and country = '{marked[2]}'"
-    _execute(
+    execute(
         warehouse,
         f"delete from {HOURLY} where _delivered_dt = '{days[-1]}';"
         f"update {HOURLY} set _item_state = 'stale' where content_id = '{busiest}';"
@@ -65,13 +56,13 @@ def test_rows_are_decided_again_only_for_changed_days_and_items(copy_data_dir):
     )
     _run(data_dir)
     assert query(warehouse, f"select impressions from {HOURLY} where {where_marked}") == [(-1,)]
-    _execute(warehouse, f"update {HOURLY} set impressions = {[r for r in full if r[0] == other and str(r[4]) == str(marked[0]) and r[1] == marked[1] and r[2] == marked[2]][0][5]} where {where_marked}")
+    execute(warehouse, f"update {HOURLY} set impressions = {[r for r in full if r[0] == other and str(r[4]) == str(marked[0]) and r[1] == marked[1] and r[2] == marked[2]][0][5]} where {where_marked}")
     assert _rows(warehouse, HOURLY, COLUMNS) == full
 
     # 2. A delivery day's base records rewritten by a later run (new batch id, other counts for the
     #    busiest item): that day is decided again and carries the new counts.
     day = days[len(days) // 2]
-    _execute(
+    execute(
         warehouse,
         "update staging.base_platform__impressions set _batch_id = 'a-later-run', impressions = impressions + 1000"
         f" where _delivered_dt = '{day}' and content_id = '{busiest}' and _record_status = 'clean'",
@@ -90,7 +81,7 @@ def test_rows_are_decided_again_only_for_changed_days_and_items(copy_data_dir):
     )[0][0]
     state = f"select distinct _item_state from {HOURLY} where content_id = '{item}'"
     before = query(warehouse, state)
-    _execute(warehouse, f"delete from staging.base_platform__enforcement_actions where target_id = '{item}'")
+    execute(warehouse, f"delete from staging.base_platform__enforcement_actions where target_id = '{item}'")
     _run(data_dir)
     after = query(warehouse, state)
     assert len(before) == 1 and after != before, (before, after)
