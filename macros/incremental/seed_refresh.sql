@@ -3,9 +3,9 @@
     A seed is reference data (policies, action types, detectors, ...): a new value can change any
     row an incremental model already holds (a policy's area, a detector's kind), so its
     dependants cannot catch up day by day. Each incremental model records, after it is built, the
-    checksums dbt computed for the seeds among its ancestors (table build_state.seed_checksums, created on run start,
-    one row per model and change, written in the model's own transaction by the post-hook
-    record_seed_checksums). Before the next incremental build, should_full_refresh compares that
+    checksums dbt computed for the seeds among its ancestors: table build_state.seed_checksums
+    (created on run start), one row per model and change, written in the model's own
+    transaction by the post-hook record_seed_checksums. Before the next incremental build, should_full_refresh compares that
     record with the seeds' current checksums: any difference, or no record while the table
     exists (a table an older release built, or a build killed before its record committed),
     rebuilds the model in full and records the new checksums. Models without seed ancestors
@@ -23,7 +23,7 @@
         {{ return(true) }}
     {%- endif -%}
     {%- if not execute or model.resource_type != 'model' or config.get('materialized') != 'incremental' -%}
-        {{ return(flags.FULL_REFRESH) }}
+        {{ return(false) }}
     {%- endif -%}
     {{ return(seed_checksums_changed()) }}
 {% endmacro %}

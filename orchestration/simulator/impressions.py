@@ -261,9 +261,9 @@ def _generate_day(d: int) -> _Day:
         if len(cand_s) and d + 2 <= last_dt:
             out.extra.append((d + 2, "resend", (
                 hour_ts[cand_s], item[cand_s], surface[cand_s], country[cand_s], imp[cand_s], streams[cand_s])))
-    # the day's rows grouped by delivery day (slices of the delivery-ordered arrays); late slices are
-    # copied so the day's arrays can be freed
-    # in narrow types (hours since the start, int8 codes, int32 counts): less to move between processes
+    # the day's rows grouped by delivery day: slices of the delivery-ordered arrays, in narrow types
+    # (hours since the start, int8 codes, int32 counts: less to move between processes); late
+    # slices are copied, so a slice waiting days for its delivery does not keep the whole day alive
     narrow = (
         ((hour_ts - w.start) // HOUR).astype(np.int32), item.astype(np.int32), surface.astype(np.int8),
         country.astype(np.int8), imp.astype(np.int32), streams.astype(np.int32),
@@ -271,7 +271,7 @@ def _generate_day(d: int) -> _Day:
     for r in range(15):
         lo, hi = int(bounds[r]), int(bounds[r + 1])
         if hi > lo and d + r <= last_dt:
-            out.slices.append((r, tuple(col[lo:hi] for col in narrow)))
+            out.slices.append((r, tuple(col[lo:hi] if r < 2 else col[lo:hi].copy() for col in narrow)))
     # ---- truth on the delivered rows (restated values)
     it_d, ht_d, s_d, c_d, v_d = item[:n_del], hour_ts[:n_del], surface[:n_del], country[:n_del], imp_truth[:n_del]
     out.rows_delivered = n_del

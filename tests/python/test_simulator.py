@@ -199,6 +199,18 @@ def test_worker_processes_give_byte_identical_files(sim: Path, tmp_path: Path, m
     assert [k for k in a if a[k] != b[k]] == []
 
 
+@pytest.mark.parametrize("given", ["two", "0", "-3"])
+def test_a_bad_worker_count_is_one_clear_error(given: str, monkeypatch):
+    from orchestration.errors import UserError
+    from orchestration.simulator.impressions import workers
+
+    monkeypatch.setenv("INTEGRITY_SIMULATOR_WORKERS", given)
+    with pytest.raises(UserError, match="INTEGRITY_SIMULATOR_WORKERS must be"):
+        workers(90)
+    monkeypatch.setenv("INTEGRITY_SIMULATOR_WORKERS", "8")
+    assert workers(5) == 5  # never more processes than days
+
+
 def test_other_seed_gives_other_data(sim: Path, tmp_path: Path):
     other = tmp_path / "other"
     simulate(other, **{**ARGS, "seed": 8, "faults": False})
