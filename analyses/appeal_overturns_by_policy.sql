@@ -24,7 +24,7 @@ final as (
             as overturn_rate,
         round(median(hours_to_resolve), 1) as median_hours_to_resolve
     from appeals
-    group by all
+    group by coalesce(policy_code, 'unknown'), route
 
 )
 

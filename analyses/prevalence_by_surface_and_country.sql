@@ -72,10 +72,10 @@ final as (
         is_upper_bound_only,
         round(n_eff, 1) as n_eff,
         case
-            when is_upper_bound_only then '<= ' || round(ci_high_per_10k, 1)::varchar
+            when is_upper_bound_only then '<= ' || cast(round(ci_high_per_10k, 1) as {{ dbt.type_string() }})
             else
-                round(per_10k, 1)::varchar
-                || ' (' || round(ci_low_per_10k, 1)::varchar || ' to ' || round(ci_high_per_10k, 1)::varchar || ')'
+                cast(round(per_10k, 1) as {{ dbt.type_string() }})
+                || ' (' || cast(round(ci_low_per_10k, 1) as {{ dbt.type_string() }}) || ' to ' || cast(round(ci_high_per_10k, 1) as {{ dbt.type_string() }}) || ')'
         end as shown_per_10k,
         round(per_10k, 2) as per_10k,
         round(ci_low_per_10k, 2) as ci_low_per_10k,

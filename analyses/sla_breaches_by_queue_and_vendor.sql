@@ -23,10 +23,12 @@ final as (
             / nullif(count(*) filter (where sla_status in ('compliant', 'breached')), 0),
             4
         ) as compliance_rate,
-        round(quantile_cont(hours_to_decision, 0.5), 1) as p50_hours,
-        round(quantile_cont(hours_to_decision, 0.9), 1) as p90_hours
+        round({{ percentile_cont('hours_to_decision', 0.5) }}, 1) as p50_hours,
+        round({{ percentile_cont('hours_to_decision', 0.9) }}, 1) as p90_hours
     from reports
-    group by all
+    group by
+        queue,
+        coalesce(vendor, case when sla_status like 'open%' then '(open)' else '(action)' end)
 
 )
 

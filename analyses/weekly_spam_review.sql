@@ -14,7 +14,7 @@ prevalence as (
 unwanted as (
 
     select
-        date_trunc('week', date_day)::date as week_start,
+        cast(date_trunc('week', date_day) as date) as week_start,
         sum(impressions) as impressions,
         sum(unwanted_impressions) as unwanted_impressions,
         sum(unwanted_after_signal) as unwanted_after_signal
@@ -26,7 +26,7 @@ unwanted as (
 actions as (
 
     select
-        date_trunc('week', decided_date)::date as week_start,
+        cast(date_trunc('week', decided_date) as date) as week_start,
         count(*) as spam_actions,
         count(*) filter (where is_reversed) as reversed_actions,
         count(*) filter (where is_solely_automated) as solely_automated_actions
@@ -39,7 +39,7 @@ actions as (
 spam_reports as (
 
     select
-        date_trunc('week', received_date)::date as week_start,
+        cast(date_trunc('week', received_date) as date) as week_start,
         count(*) as spam_reports,
         count(*) filter (where sla_status = 'compliant') as compliant,
         count(*) filter (where sla_status in ('breached', 'open_breached')) as breaches,
@@ -74,8 +74,8 @@ final as (
         spam_reports.spam_reports,
         spam_reports.breaches,
         case
-            when prevalence.is_upper_bound_only then '<= ' || round(prevalence.ci_high_per_10k, 1)::varchar
-            else round(prevalence.per_10k, 1)::varchar
+            when prevalence.is_upper_bound_only then '<= ' || cast(round(prevalence.ci_high_per_10k, 1) as {{ dbt.type_string() }})
+            else cast(round(prevalence.per_10k, 1) as {{ dbt.type_string() }})
         end as prevalence_shown_per_10k,
         round(1e6 * unwanted.unwanted_impressions / nullif(unwanted.impressions, 0), 1) as unwanted_per_million,
         round(unwanted.unwanted_after_signal / nullif(unwanted.unwanted_impressions, 0), 4) as avoidable_share,

@@ -21,11 +21,11 @@ incident as (
 
 days as (
     select
-        unnest(generate_series(
-            (first_activity_at - interval 7 day)::date,
-            (last_activity_at + interval 7 day)::date,
+        cast(unnest(generate_series(
+            cast((first_activity_at - interval 7 day) as date),
+            cast((last_activity_at + interval 7 day) as date),
             interval 1 day
-        ))::date as date_day
+        )) as date) as date_day
     from incident
 ),
 
@@ -41,20 +41,20 @@ scores as (
             scores.series_type = incident.series_type
             and (
                 scores.series_key = incident.series_key
-                or list_contains(incident.link_domains, scores.series_key)
+                or {{ array_has('incident.link_domains', 'scores.series_key') }}
             )
     group by scores.date_day
 ),
 
 domain_items as (
     select
-        catalogue.created_at::date as date_day,
+        cast(catalogue.created_at as date) as date_day,
         count(*) as items_created,
         count(distinct catalogue.owner_account_key) as owners
     from {{ ref('dim_content') }} as catalogue
     inner join incident
-        on len(list_intersect(catalogue.link_domains, incident.link_domains)) > 0
-    group by all
+        on {{ arrays_overlap('catalogue.link_domains', 'incident.link_domains') }}
+    group by cast(catalogue.created_at as date)
 ),
 
 final as (
@@ -62,8 +62,8 @@ final as (
         incident.incident_id,
         incident.status,
         days.date_day,
-        days.date_day = incident.first_seen_at::date as is_first_seen_day,
-        days.date_day = incident.first_action_at::date as is_first_action_day,
+        days.date_day = cast(incident.first_seen_at as date) as is_first_seen_day,
+        days.date_day = cast(incident.first_action_at as date) as is_first_action_day,
         coalesce(scores.series_value, 0) as series_value,
         round(scores.robust_score, 1) as robust_score,
         coalesce(scores.is_anomaly, false) as is_anomaly,

@@ -18,7 +18,7 @@ by_vendor_queue as (
 internal_by_queue as (
     select
         queue,
-        sum(correct_decisions)::double / nullif(sum(audited_decisions), 0) as internal_accuracy
+        cast(sum(correct_decisions) as double) / nullif(sum(audited_decisions), 0) as internal_accuracy
     from by_vendor_queue
     where vendor = 'internal'
     group by queue

@@ -51,7 +51,11 @@
             count(history_value) as baseline_days,
             median(history_value) as baseline_median
         from pairs
-        group by all
+        group by
+            {%- for key in key_columns %}
+                {{ key }},
+            {%- endfor %}
+                {{ date_column }}
     ),
 
     deviations as (
@@ -68,7 +72,11 @@
                 medians.{{ key }} = pairs.{{ key }} and
             {%- endfor %}
                 medians.{{ date_column }} = pairs.{{ date_column }}
-        group by all
+        group by
+            {%- for key in key_columns %}
+                pairs.{{ key }},
+            {%- endfor %}
+                pairs.{{ date_column }}
     )
 
     select

@@ -35,7 +35,7 @@
             count(*) as hits,
             min(hit_at) as first_hit_at
         from {{ hits }}
-        group by all
+        group by hit_source, rule_id, rule_version, status, target_type, target_id
     ),
 
     detector_areas as (
@@ -75,14 +75,24 @@
             status,
             target_type,
             target_id
-        from first_hits
-        qualify row_number() over (
-            partition by
+        from (
+            select
+                hit_source,
+                rule_id,
+                rule_version,
+                status,
                 target_type,
                 target_id,
-                case when status = 'candidate' then rule_id || ':' || rule_version end
-            order by first_hit_at asc, rule_id asc, rule_version asc, status asc, hit_source asc
-        ) = 1
+                row_number() over (
+                    partition by
+                        target_type,
+                        target_id,
+                        case when status = 'candidate' then rule_id || ':' || rule_version end
+                    order by first_hit_at asc, rule_id asc, rule_version asc, status asc, hit_source asc
+                ) as detector_rank
+            from first_hits
+        ) as ranked
+        where detector_rank = 1
     ),
 
     owners as (
@@ -123,12 +133,32 @@
     ),
 
     item_first_hits as (
-        select *
-        from item_hits
-        qualify row_number() over (
-            partition by hit_source, rule_id, rule_version, status, content_id
-            order by first_hit_at asc, case when target_type = 'content' then 0 else 1 end asc
-        ) = 1
+        select
+            hit_source,
+            rule_id,
+            rule_version,
+            status,
+            target_type,
+            target_id,
+            content_id,
+            first_hit_at
+        from (
+            select
+                hit_source,
+                rule_id,
+                rule_version,
+                status,
+                target_type,
+                target_id,
+                content_id,
+                first_hit_at,
+                row_number() over (
+                    partition by hit_source, rule_id, rule_version, status, content_id
+                    order by first_hit_at asc, case when target_type = 'content' then 0 else 1 end asc
+                ) as hit_rank
+            from item_hits
+        ) as ranked
+        where hit_rank = 1
     ),
 
     exposure as (
@@ -145,7 +175,13 @@
             on
                 item_first_hits.content_id = unwanted.content_id
                 and unwanted.hour_ts >= item_first_hits.first_hit_at
-        group by all
+        group by
+            item_first_hits.hit_source,
+            item_first_hits.rule_id,
+            item_first_hits.rule_version,
+            item_first_hits.status,
+            item_first_hits.target_type,
+            item_first_hits.target_id
     )
 
     select

@@ -10,7 +10,7 @@
         {%- for rule_model in rule_models %}
         select
             rule_id,
-            rule_version::bigint as rule_version,
+            cast(rule_version as bigint) as rule_version,
             status,
             target_type,
             target_id,

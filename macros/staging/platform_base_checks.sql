@@ -181,7 +181,7 @@ checked as {{ platform_streamed_cte(base) }}(
     (platform_base_dedup), from their output values, which are their values (no field of such a
     feed is pseudonymised, dropped or flagged). -#}
 {% macro platform_base_record_hash(base) -%}
-md5(to_json(struct_pack(
+md5(cast(to_json(struct_pack(
             {% for f in base.fields %}"{{ f.name }}" := "{{ f.name }}"{% if not loop.last %}, {% endif %}{% endfor %}
-        ))::varchar)
+        )) as {{ dbt.type_string() }}))
 {%- endmacro %}

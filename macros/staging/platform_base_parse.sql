@@ -35,10 +35,11 @@ extracted as (
         ) as _values,
         case
             when json_type(_valid_json) = 'OBJECT'
-                then list_filter(
-                    json_keys(_valid_json),
-                    lambda k: not list_contains([{% for n in base.all_names %}'{{ n }}'{% if not loop.last %}, {% endif %}{% endfor %}], k)
-                )
+                then {{ array_filter(
+                    'json_keys(_valid_json)',
+                    'k',
+                    'not ' ~ array_has(array_of(platform_base_quoted_names(base)), 'k')
+                ) }}
         end as _extra_list
 {%- else %}
         false as _encoding_error,
@@ -59,7 +60,7 @@ texts as (
         _loaded_at,
         _encoding_error,
         _is_object,
-        case when len(_extra_list) > 0 then list_sort(_extra_list) end as _extra_fields,
+        case when {{ array_size('_extra_list') }} > 0 then {{ array_sorted('_extra_list') }} end as _extra_fields,
 {%- for f in base.fields %}
         {{ platform_trimmed('_values[' ~ loop.index ~ ']') }} as "{{ f.name }}__text"{% if not loop.last %},{% endif %}
 {%- endfor %}
@@ -80,6 +81,16 @@ typed as (
 {%- endmacro %}
 
 
+{#- The feed's field names as quoted SQL literals. -#}
+{% macro platform_base_quoted_names(base) -%}
+    {%- set quoted = [] -%}
+    {%- for n in base.all_names -%}
+        {%- do quoted.append("'" ~ n ~ "'") -%}
+    {%- endfor -%}
+    {{ return(quoted) }}
+{%- endmacro %}
+
+
 {#- Text without leading or trailing spaces, null when blank. trim() runs only on text that starts
     or ends with a space (a prefix / suffix test is several times cheaper than trim on every value);
     the result is that of nullif(trim(text), ''). -#}
@@ -97,7 +108,7 @@ nullif(case when {{ t }} like ' %' or {{ t }} like '% ' then trim({{ t }}) else 
         {%- elif f.type == 'date' -%} try_cast({{ t }} as date)
         {%- elif f.type == 'month' -%} case when regexp_matches({{ t }}, '^\d{4}-\d{2}$') then try_cast({{ t }} || '-01' as date) end
         {%- elif f.type == 'str_list' -%} case when json_valid({{ t }}) then try_cast(json({{ t }}) as varchar[]) end
-        {%- elif f.type == 'str_split' -%} list_filter(list_transform(string_split({{ t }}, ';'), lambda x: trim(x)), lambda x: x <> '')
+        {%- elif f.type == 'str_split' -%} {{ array_filter(array_transform('string_split(' ~ t ~ ", ';')", 'x', 'trim(x)'), 'x', "x <> ''") }}
         {%- else -%} {{ t }}
         {%- endif %}
 {%- endmacro %}
@@ -126,7 +137,7 @@ texts as {{ platform_streamed_cte(base) }}(
         _loaded_at,
         false as _encoding_error,
         true as _is_object,
-        case when _extra_columns is not null then list_sort(string_split(_extra_columns, ',')) end as _extra_fields,
+        case when _extra_columns is not null then {{ array_sorted("string_split(_extra_columns, ',')") }} end as _extra_fields,
 {%- for f in base.fields %}
         {%- if f.type == 'str' %}
         {{ platform_trimmed('"' ~ f.name ~ '"') }} as "{{ f.name }}__text"

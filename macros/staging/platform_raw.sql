@@ -95,7 +95,7 @@
     {%- if spec['format'] == 'jsonl' -%}
 {{ alias }}._record
     {%- else -%}
-to_json(struct_pack(
+cast(to_json(struct_pack(
                 "_delivered_dt" := {{ alias }}._delivered_dt,
                 "_source_file" := {{ alias }}._source_file,
                 "_line_no" := {{ alias }}._line_no,
@@ -113,6 +113,6 @@ to_json(struct_pack(
             {%- endif %}
         {%- endfor %}
                 "_extra_columns" := {{ alias }}._extra_columns
-            ))::{{ dbt.type_string() }}
+            )) as {{ dbt.type_string() }})
     {%- endif -%}
 {%- endmacro %}

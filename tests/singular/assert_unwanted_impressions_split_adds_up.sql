@@ -20,7 +20,7 @@ bad_cells as (
 
     select
         'cell' as failure,
-        date_day::varchar || ' ' || surface || ' ' || country as detail
+        cast(date_day as {{ dbt.type_string() }}) || ' ' || surface || ' ' || country as detail
     from daily
     where
         unwanted_impressions != unwanted_before_signal + unwanted_after_signal
@@ -33,9 +33,9 @@ totals as (
 
     select
         'daily vs items' as failure,
-        (select sum(daily.unwanted_impressions) as daily_total from daily)::varchar
+        cast((select sum(daily.unwanted_impressions) as daily_total from daily) as {{ dbt.type_string() }})
         || ' vs '
-        || (select sum(items.unwanted_impressions) as items_total from items)::varchar as detail
+        || cast((select sum(items.unwanted_impressions) as items_total from items) as {{ dbt.type_string() }}) as detail
     where
         (select coalesce(sum(daily.unwanted_impressions), 0) as daily_total from daily)
         != (select coalesce(sum(items.unwanted_impressions), 0) as items_total from items)

@@ -52,7 +52,7 @@ final as (
         actions.decision_ground,
         actions.legal_ground,
         actions.territorial_scope,
-        list_contains(actions.territorial_scope, 'GLOBAL') as is_global_scope,
+        {{ array_has('actions.territorial_scope', "'GLOBAL'") }} as is_global_scope,
         actions.source,
         actions.automated_detection,
         actions.automated_decision,

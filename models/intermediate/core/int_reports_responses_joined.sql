@@ -205,7 +205,7 @@ final as (
         sla_targets.target_hours,
         sla_targets.is_published_sla,
         reports.received_at,
-        reports.received_at::date as received_date,
+        cast(reports.received_at as date) as received_date,
         reports.acknowledged_at,
         least(first_review_decision.decided_at, first_action_decision.decided_at) as first_decision_at,
         case

@@ -69,10 +69,10 @@ candidates as (
         sla_targets.target_hours,
         sla_targets.published,
         sla_targets.valid_from,
-        (sla_targets.reporter_type is not null)::integer
-        + (sla_targets.channel is not null)::integer
-        + (sla_targets.priority is not null)::integer
-        + (sla_targets.policy_area is not null)::integer as specificity
+        cast((sla_targets.reporter_type is not null) as integer)
+        + cast((sla_targets.channel is not null) as integer)
+        + cast((sla_targets.priority is not null) as integer)
+        + cast((sla_targets.policy_area is not null) as integer) as specificity
     from reports_with_area
     inner join sla_targets
         on
@@ -80,7 +80,7 @@ candidates as (
             and (sla_targets.channel is null or reports_with_area.channel = sla_targets.channel)
             and (sla_targets.priority is null or reports_with_area.priority = sla_targets.priority)
             and (sla_targets.policy_area is null or reports_with_area.policy_area = sla_targets.policy_area)
-            and sla_targets.valid_from::timestamp <= reports_with_area.received_at
+            and cast(sla_targets.valid_from as timestamp) <= reports_with_area.received_at
 
 ),
 

@@ -108,8 +108,8 @@ involved as (
         series_type,
         series_key,
         date_day,
-        list_sort(list_distinct(list(content_item))) as involved_items,
-        list_sort(list_distinct(list(account_item))) as involved_accounts
+        {{ sorted_distinct_list('content_item') }} as involved_items,
+        {{ sorted_distinct_list('account_item') }} as involved_accounts
     from events
     group by series_type, series_key, date_day
 ),
@@ -134,7 +134,7 @@ series as (
         series_key,
         min(date_day) as first_day
     from observed
-    group by all
+    group by series_type, series_key
 ),
 
 final as (

@@ -138,7 +138,10 @@ account_first_items as (
             day_domains.day_start = day_domain_labels.day_start
             and day_domains.link_domain = day_domain_labels.link_domain
     where day_domains.first_used_at >= day_domains.day_start - interval {{ lookback_days }} day
-    group by all
+    group by
+        day_domain_labels.day_start,
+        day_domain_labels.cluster_label,
+        day_domains.owner_account_key
 ),
 
 account_velocity as (

@@ -35,14 +35,24 @@ decided as (
 ),
 
 -- the latest audit of a review is its gold answer
+audits_ranked as (
+    select
+        review_id,
+        gold_decision,
+        gold_policy_code,
+        audited_at,
+        row_number() over (partition by review_id order by audited_at desc, audit_id desc) as audit_rank
+    from {{ ref('stg_platform__qa_audits') }}
+),
+
 audits as (
     select
         review_id,
         gold_decision,
         gold_policy_code,
         audited_at
-    from {{ ref('stg_platform__qa_audits') }}
-    qualify row_number() over (partition by review_id order by audited_at desc, audit_id desc) = 1
+    from audits_ranked
+    where audit_rank = 1
 ),
 
 final as (

@@ -24,7 +24,7 @@ sql_rules as (
         target_type,
         target_id,
         flagged_at as hit_at,
-        null::double as score
+        cast(null as double) as score
     from {{ ref('int_rule_flags') }}
 ),
 

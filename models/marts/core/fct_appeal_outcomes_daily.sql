@@ -6,7 +6,7 @@ actions as (
 
     select
         action_id,
-        decided_at::date as date_day,
+        cast(decided_at as date) as date_day,
         coalesce(policy_area, 'unknown') as policy_area
     from {{ ref('int_enforcement_actions_classified') }}
 
@@ -41,13 +41,13 @@ cohort as (
         actions.policy_area,
         count(*) as actions,
         count(appeals_per_action.action_id) as appealed_actions,
-        coalesce(sum(appeals_per_action.appeals), 0)::bigint as appeals,
-        coalesce(sum(appeals_per_action.resolved), 0)::bigint as resolved_appeals,
-        coalesce(sum(appeals_per_action.upheld), 0)::bigint as upheld,
-        coalesce(sum(appeals_per_action.reversed), 0)::bigint as reversed,
-        coalesce(sum(appeals_per_action.partially_reversed), 0)::bigint as partially_reversed,
-        coalesce(sum(appeals_per_action.omitted), 0)::bigint as omitted,
-        coalesce(sum(appeals_per_action.restored_items), 0)::bigint as restored_items
+        cast(coalesce(sum(appeals_per_action.appeals), 0) as bigint) as appeals,
+        cast(coalesce(sum(appeals_per_action.resolved), 0) as bigint) as resolved_appeals,
+        cast(coalesce(sum(appeals_per_action.upheld), 0) as bigint) as upheld,
+        cast(coalesce(sum(appeals_per_action.reversed), 0) as bigint) as reversed,
+        cast(coalesce(sum(appeals_per_action.partially_reversed), 0) as bigint) as partially_reversed,
+        cast(coalesce(sum(appeals_per_action.omitted), 0) as bigint) as omitted,
+        cast(coalesce(sum(appeals_per_action.restored_items), 0) as bigint) as restored_items
     from actions
     left join appeals_per_action
         on actions.action_id = appeals_per_action.action_id
@@ -60,7 +60,7 @@ resolve_times as (
     select
         actions.date_day,
         actions.policy_area,
-        quantile_cont(appeals.hours_to_resolve, 0.5) as median_hours_to_resolve
+        {{ percentile_cont('appeals.hours_to_resolve', 0.5) }} as median_hours_to_resolve
     from appeals
     inner join actions
         on appeals.action_id = actions.action_id

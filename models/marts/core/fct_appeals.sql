@@ -31,7 +31,7 @@ final as (
         actions.policy_area,
         actions.is_spam,
         actions.target_type,
-        actions.decided_at::date as action_decided_date,
+        cast(actions.decided_at as date) as action_decided_date,
         appeals.filed_at,
         appeals.resolved_at,
         appeals.hours_to_resolve

@@ -68,7 +68,7 @@ final as (
         actions.review_id,
         actions.report_id,
         actions.rule_id,
-        actions.decided_at::date as decided_date,
+        cast(actions.decided_at as date) as decided_date,
         actions.decided_at,
         actions.effective_at,
         actions.end_at,

@@ -46,8 +46,8 @@ cohort as (
         count(*) filter (
             where first_decision_at is null and not coalesce(age_hours > target_hours, false)
         ) as open_within_target,
-        quantile_cont(hours_to_decision, 0.5) as p50_hours,
-        quantile_cont(hours_to_decision, 0.9) as p90_hours,
+        {{ percentile_cont('hours_to_decision', 0.5) }} as p50_hours,
+        {{ percentile_cont('hours_to_decision', 0.9) }} as p90_hours,
         max(hours_to_decision) as max_hours
     from timed
     group by received_date, reporter_type, channel, queue
@@ -65,13 +65,13 @@ open_days as (
         responses.received_at,
         responses.first_decision_at,
         as_of.as_of,
-        unnest(
+        cast(unnest(
             generate_series(
-                responses.received_date::timestamp,
-                coalesce(responses.first_decision_at, as_of.as_of)::date::timestamp,
+                cast(responses.received_date as timestamp),
+                cast(cast(coalesce(responses.first_decision_at, as_of.as_of) as date) as timestamp),
                 interval 1 day
             )
-        )::date as date_day
+        ) as date) as date_day
     from responses
     cross join as_of
 
@@ -88,7 +88,7 @@ open_snapshots as (
         epoch(least(date_day + interval 1 day, as_of) - received_at) / 3600.0 as age_hours
     from open_days
     where
-        date_day <= as_of::date
+        date_day <= cast(as_of as date)
         and (first_decision_at is null or first_decision_at > least(date_day + interval 1 day, as_of))
 
 ),
@@ -108,7 +108,7 @@ backlog as (
         count(*) filter (where age_hours >= 168) as open_gt_7d,
         count(*) filter (where age_hours > target_hours) as open_breaches
     from open_snapshots
-    group by all
+    group by date_day, reporter_type, channel, queue
 
 ),
 

@@ -19,11 +19,11 @@ samples_in_periods as (
     select
         period_types.period_type,
         case period_types.period_type
-            when 'week' then date_trunc('week', samples.date_day)::date
-            when 'month' then date_trunc('month', samples.date_day)::date
+            when 'week' then cast(date_trunc('week', samples.date_day) as date)
+            when 'month' then cast(date_trunc('month', samples.date_day) as date)
             when 'half_year'
                 then make_date(year(samples.date_day), case when month(samples.date_day) <= 6 then 1 else 7 end, 1)
-            else date_trunc('year', samples.date_day)::date
+            else cast(date_trunc('year', samples.date_day) as date)
         end as period_start,
         samples.*
     from samples
@@ -70,14 +70,14 @@ final as (
     select
         period_type,
         period_start,
-        (
+        cast((
             case period_type
                 when 'week' then period_start + interval 7 day
                 when 'month' then period_start + interval 1 month
                 when 'half_year' then period_start + interval 6 month
                 else period_start + interval 1 year
             end
-        )::date - 1 as period_end,
+        ) as date) - 1 as period_end,
         surface,
         days_with_samples,
         {{ prevalence_measures() }}

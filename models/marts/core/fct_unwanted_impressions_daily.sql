@@ -54,10 +54,10 @@ final as (
         totals.surface,
         totals.country,
         as_of.as_of,
-        totals.impressions::bigint as impressions,
-        coalesce(unwanted.unwanted_impressions, 0)::bigint as unwanted_impressions,
-        coalesce(unwanted.unwanted_before_signal, 0)::bigint as unwanted_before_signal,
-        coalesce(unwanted.unwanted_after_signal, 0)::bigint as unwanted_after_signal
+        cast(totals.impressions as bigint) as impressions,
+        cast(coalesce(unwanted.unwanted_impressions, 0) as bigint) as unwanted_impressions,
+        cast(coalesce(unwanted.unwanted_before_signal, 0) as bigint) as unwanted_before_signal,
+        cast(coalesce(unwanted.unwanted_after_signal, 0) as bigint) as unwanted_after_signal
     from totals
     left join unwanted
         on

@@ -70,9 +70,9 @@ final as (
         windows.exposure_end_at,
         scoped_windows.first_scoped_end_at,
         as_of.as_of,
-        coalesce(unwanted.unwanted_impressions, 0)::bigint as unwanted_impressions,
-        coalesce(unwanted.unwanted_before_signal, 0)::bigint as unwanted_before_signal,
-        coalesce(unwanted.unwanted_after_signal, 0)::bigint as unwanted_after_signal
+        cast(coalesce(unwanted.unwanted_impressions, 0) as bigint) as unwanted_impressions,
+        cast(coalesce(unwanted.unwanted_before_signal, 0) as bigint) as unwanted_before_signal,
+        cast(coalesce(unwanted.unwanted_after_signal, 0) as bigint) as unwanted_after_signal
     from windows
     left join scoped_windows
         on windows.content_id = scoped_windows.content_id

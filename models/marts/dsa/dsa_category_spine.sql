@@ -30,7 +30,10 @@ policy_keywords as (
         string_agg(policy_name || ' (' || policy_code || ')', '; ' order by policy_code) as policies
     from policies
     where dsa_category is not null
-    group by all
+    group by
+        dsa_category,
+        dsa_keyword,
+        case when dsa_keyword = 'KEYWORD_OTHER' then dsa_keyword_other end
 
 ),
 

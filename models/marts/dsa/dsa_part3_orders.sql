@@ -77,13 +77,13 @@ grouped as (
         other_description,
         count(*) filter (where is_received_in_period and order_type = 'act') as orders_act,
         count(*) filter (where is_received_in_period and order_type = 'act') as items_act,
-        quantile_cont(hours_to_acknowledge, 0.5) filter (where order_type = 'act')
+        {{ percentile_cont('hours_to_acknowledge', 0.5) }} filter (where order_type = 'act')
             as median_hours_acknowledge_act,
-        quantile_cont(hours_to_action, 0.5) filter (where order_type = 'act') as median_hours_effect_act,
+        {{ percentile_cont('hours_to_action', 0.5) }} filter (where order_type = 'act') as median_hours_effect_act,
         count(*) filter (where is_received_in_period and order_type = 'provide_information') as orders_information,
-        quantile_cont(hours_to_acknowledge, 0.5) filter (where order_type = 'provide_information')
+        {{ percentile_cont('hours_to_acknowledge', 0.5) }} filter (where order_type = 'provide_information')
             as median_hours_acknowledge_information,
-        null::double as median_hours_effect_information,
+        cast(null as double) as median_hours_effect_information,
         count(*) filter (
             where is_received_in_period and order_type = 'act' and hours_to_action is null
         ) as orders_act_without_action

@@ -101,7 +101,7 @@ measured as (
         count(*) filter (
             where by_indicator.is_filed_in_period and not by_indicator.is_resolved_in_period
         ) as pending,
-        quantile_cont(by_indicator.hours_to_resolve, 0.5) filter (
+        {{ percentile_cont('by_indicator.hours_to_resolve', 0.5) }} filter (
             where
             by_indicator.is_resolved_in_period
             and by_indicator.outcome in ('upheld', 'partially_reversed', 'reversed')
@@ -127,13 +127,13 @@ scoped as (
             'total', 'upheld', 'partially_reversed', 'reversed', 'median_hours', 'omitted', 'share_implemented'
         ]) as scope,
         unnest([
-            total::double,
-            upheld::double,
-            partially_reversed::double,
-            reversed::double,
+            cast(total as double),
+            cast(upheld as double),
+            cast(partially_reversed as double),
+            cast(reversed as double),
             median_hours,
-            omitted::double,
-            implemented::double / nullif(reversed + partially_reversed, 0)
+            cast(omitted as double),
+            cast(implemented as double) / nullif(reversed + partially_reversed, 0)
         ]) as figure,
         unnest([
             case when pending > 0 then pending || ' filed in the period are still pending.' end,
@@ -163,7 +163,7 @@ not_in_feeds as (
             'suspensions_unfounded_complaints'
         ]) as indicator,
         'total' as scope,
-        null::double as figure,
+        cast(null as double) as figure,
         unnest([
             'The appeals feed records the outcome of a complaint on the contested action only; '
             || 'restrictions newly imposed after a complaint are not recorded.',
@@ -192,7 +192,7 @@ no_action_complaints as (
     select
         no_action_indicators.indicator,
         no_action_scopes.scope,
-        null::double as figure,
+        cast(null as double) as figure,
         'Appeals in the feeds always contest an enforcement action (action_id is required): complaints '
         || 'about a decision not to act on a notice are not recorded.' as context
     from no_action_indicators

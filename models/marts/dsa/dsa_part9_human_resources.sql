@@ -68,21 +68,21 @@ final as (
     select
         'internal_moderators' as indicator,
         'total' as scope,
-        internal_moderators::double as figure,
+        cast(internal_moderators as double) as figure,
         'Headcount of moderators active at any time in the period (the roster has no FTE).' as context
     from headcount
     union all
     select
         'external_moderators' as indicator,
         'total' as scope,
-        external_moderators::double as figure,
+        cast(external_moderators as double) as figure,
         'Headcount of moderators active at any time in the period (the roster has no FTE).' as context
     from headcount
     union all
     select
         'moderators_linguistic' as indicator,
         'total' as scope,
-        moderators::double as figure,
+        cast(moderators as double) as figure,
         'Headcount of moderators active at any time in the period (the roster has no FTE); '
         || 'each counts once.' as context
     from headcount
@@ -90,7 +90,7 @@ final as (
     select
         'moderators_linguistic' as indicator,
         language_code as scope,
-        moderators::double as figure,
+        cast(moderators as double) as figure,
         'Moderators listing the language in the roster (no CEFR level recorded).' as context
     from per_language
 

@@ -20,8 +20,8 @@ data_as_of as (
 bounds as (
 
     select
-        max(decided_at)::date as last_decided_date,
-        min(decided_at)::date as first_decided_date
+        cast(max(decided_at) as date) as last_decided_date,
+        cast(min(decided_at) as date) as first_decided_date
     from actions
 
 ),
@@ -38,7 +38,7 @@ defaults as (
                         case when month(bounds.last_decided_date) <= 6 then 1 else 7 end,
                         1
                     )
-            else date_trunc('year', bounds.last_decided_date)::date
+            else cast(date_trunc('year', bounds.last_decided_date) as date)
         end as default_start
     from bounds
 
@@ -48,18 +48,18 @@ final as (
 
     select
         coalesce(
-            nullif('{{ var("dsa_period_start", "") }}', '')::date,
+            cast(nullif('{{ var("dsa_period_start", "") }}', '') as date),
             defaults.default_start,
-            date_trunc('year', current_date)::date
+            cast(date_trunc('year', current_date) as date)
         ) as period_start,
         coalesce(
-            nullif('{{ var("dsa_period_end", "") }}', '')::date,
+            cast(nullif('{{ var("dsa_period_end", "") }}', '') as date),
             case
                 when '{{ var("provider_type", "online_platform") }}' = 'vlop'
-                    then (defaults.default_start + interval 6 month)::date - 1
-                else (defaults.default_start + interval 1 year)::date - 1
+                    then cast((defaults.default_start + interval 6 month) as date) - 1
+                else cast((defaults.default_start + interval 1 year) as date) - 1
             end,
-            (date_trunc('year', current_date) + interval 1 year)::date - 1
+            cast((date_trunc('year', current_date) + interval 1 year) as date) - 1
         ) as period_end,
         '{{ var("provider_type", "online_platform") }}' as provider_type,
         defaults.first_decided_date,

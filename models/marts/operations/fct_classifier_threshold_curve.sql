@@ -21,7 +21,7 @@ target_scores as (
         target_id,
         max(score) as max_score
     from scores
-    group by all
+    group by rule_id, rule_version, target_type, target_id
 ),
 
 -- a detector is score-based when its scores take many values (a rule logs a constant)
@@ -30,7 +30,7 @@ detectors as (
         rule_id,
         rule_version
     from target_scores
-    group by all
+    group by rule_id, rule_version
     having count(distinct round(max_score, 2)) >= 5
 ),
 
@@ -53,7 +53,7 @@ judged_spam_totals as (
         count(*) as judged_spam_targets
     from outcomes
     where is_judged_spam
-    group by all
+    group by target_type
 ),
 
 review_curve as (
@@ -62,12 +62,12 @@ review_curve as (
         target_scores.rule_version,
         target_scores.target_type,
         thresholds.threshold,
-        count_if(target_scores.max_score >= thresholds.threshold)::bigint as flagged_targets,
-        count_if(target_scores.max_score >= thresholds.threshold and outcomes.last_review_decision is not null)::bigint
+        cast(count_if(target_scores.max_score >= thresholds.threshold) as bigint) as flagged_targets,
+        cast(count_if(target_scores.max_score >= thresholds.threshold and outcomes.last_review_decision is not null) as bigint)
             as reviewed_flagged_targets,
-        count_if(target_scores.max_score >= thresholds.threshold and outcomes.last_review_decision = 'violating')::bigint
+        cast(count_if(target_scores.max_score >= thresholds.threshold and outcomes.last_review_decision = 'violating') as bigint)
             as violating_flagged_targets,
-        count_if(target_scores.max_score >= thresholds.threshold and outcomes.is_judged_spam)::bigint
+        cast(count_if(target_scores.max_score >= thresholds.threshold and outcomes.is_judged_spam) as bigint)
             as judged_spam_flagged_targets
     from target_scores
     inner join detectors
@@ -75,7 +75,11 @@ review_curve as (
     cross join thresholds
     left join outcomes
         on target_scores.target_type = outcomes.target_type and target_scores.target_id = outcomes.target_id
-    group by all
+    group by
+        target_scores.rule_id,
+        target_scores.rule_version,
+        target_scores.target_type,
+        thresholds.threshold
 ),
 
 samples as (
@@ -107,7 +111,7 @@ sample_scores as (
             and scores.target_type = 'content'
             and samples.content_id = scores.target_id
             and scores.hit_at < samples.hour_ts + interval 1 hour
-    group by all
+    group by detectors.rule_id, detectors.rule_version, samples.sample_id
 ),
 
 sample_curve as (
@@ -116,19 +120,19 @@ sample_curve as (
         sample_scores.rule_version,
         thresholds.threshold,
         count(*) as labelled_samples,
-        sum(sample_scores.weight * sample_scores.is_spam::int) as weighted_spam,
-        sum(sample_scores.weight * (sample_scores.max_score >= thresholds.threshold)::int) as weighted_flagged,
-        sum(sample_scores.weight * (sample_scores.is_spam and sample_scores.max_score >= thresholds.threshold)::int)
+        sum(sample_scores.weight * cast(sample_scores.is_spam as integer)) as weighted_spam,
+        sum(sample_scores.weight * cast((sample_scores.max_score >= thresholds.threshold) as integer)) as weighted_flagged,
+        sum(sample_scores.weight * cast((sample_scores.is_spam and sample_scores.max_score >= thresholds.threshold) as integer))
             as weighted_true_positive
     from sample_scores
     cross join thresholds
-    group by all
+    group by sample_scores.rule_id, sample_scores.rule_version, thresholds.threshold
 ),
 
 final as (
     select
         review_curve.rule_id,
-        review_curve.rule_version::bigint as rule_version,
+        cast(review_curve.rule_version as bigint) as rule_version,
         review_curve.target_type,
         {{ fixed_decimal('review_curve.threshold') }} as threshold,
         review_curve.flagged_targets,

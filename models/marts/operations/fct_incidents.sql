@@ -65,7 +65,7 @@ domain_items as (
         link_domain,
         count(distinct content_id) as items
     from cluster_items
-    group by all
+    group by cluster_id, link_domain
 ),
 
 domains as (
@@ -104,7 +104,11 @@ campaigns as (
         on campaign_items.cluster_id = domains.cluster_id
     left join item_impressions
         on campaign_items.content_id = item_impressions.content_id
-    group by all
+    group by
+        campaign_items.cluster_id,
+        domains.link_domains[1],
+        domains.link_domains,
+        first_seen.first_seen_at
 ),
 
 anomaly_days as (
@@ -137,8 +141,8 @@ run_totals as (
         series_type,
         series_key,
         run_id,
-        len(list_distinct(flatten(list(involved_items)))) as items,
-        len(list_distinct(flatten(list(involved_accounts)))) as accounts  -- noqa: RF04
+        {{ count_distinct_elements('involved_items') }} as items,
+        {{ count_distinct_elements('involved_accounts') }} as accounts  -- noqa: RF04
     from anomaly_day_series
     group by series_type, series_key, run_id
 ),
@@ -158,7 +162,7 @@ run_contributions as (
             unnest(contributors) as contributor
         from anomaly_day_series
     ) as day_contributors
-    group by all
+    group by series_type, series_key, run_id, struct_extract(contributor, 'item_id')
 ),
 
 run_top_contributors as (

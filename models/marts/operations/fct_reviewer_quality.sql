@@ -64,11 +64,12 @@ pairs_by_reviewer as (
             count(distinct reviewer_key) as reviewers,
             count(distinct reviewer_key || ':' || cast(decided_at as date)) as reviewer_days,
             median(handling_seconds) as median_handling_seconds,
-            quantile_cont(handling_seconds, 0.9) as p90_handling_seconds,
+            {{ percentile_cont('handling_seconds', 0.9) }} as p90_handling_seconds,
             count(*) filter (where is_audited) as audited_decisions,
             count(*) filter (where is_correct) as correct_decisions
         from decisions
-        group by all
+        -- the level's constant is a key too: a level with no dimension gives no row without input
+        group by grouping_level{% for dimension in level_dimensions %}, {{ dimension }}{% endfor %}
     ),
 
     pairs_{{ level }} as (
@@ -92,7 +93,8 @@ pairs_by_reviewer as (
                 where first_decision = 'not_violating' and second_decision = 'not_violating'
             ) as pairs_both_not_violating
         from {{ 'pairs_by_reviewer' if level == 'reviewer' else 'pairs_by_second_reviewer' }}
-        group by all
+        -- the level's constant is a key too: a level with no dimension gives no row without input
+        group by grouping_level{% for dimension in level_dimensions %}, {{ dimension }}{% endfor %}
     ),
 
 {% endfor %}

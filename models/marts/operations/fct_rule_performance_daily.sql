@@ -88,7 +88,7 @@ hit_days as (
         count(*) filter (where is_reviewed) as reviewed_hits,
         count(*) filter (where is_true_positive) as violating_hits
     from judged_hits
-    group by all
+    group by hit_source, rule_id, rule_version, status, date_day
 ),
 
 first_hit_days as (
@@ -101,10 +101,10 @@ first_hit_days as (
         count(*) as new_targets,
         count(*) filter (where is_judged_spam) as new_targets_judged_spam,
         count(lead_hours_over_first_user_report) as new_targets_with_user_report,
-        quantile_cont(lead_hours_over_first_user_report, 0.5) as median_lead_hours_over_first_user_report,
+        {{ percentile_cont('lead_hours_over_first_user_report', 0.5) }} as median_lead_hours_over_first_user_report,
         sum(unwanted_impressions_after_first_hit) as unwanted_impressions_after_first_hit
     from evaluations
-    group by all
+    group by hit_source, rule_id, rule_version, status, cast(first_hit_at as date)
 ),
 
 -- platform-wide, per day an action took effect: every standing spam action, and every target whose
@@ -115,7 +115,7 @@ spam_action_days as (
         cast(effective_at as date) as date_day,
         count(*) as spam_actions
     from spam_actions
-    group by all
+    group by cast(effective_at as date)
 ),
 
 judged_target_days as (
@@ -130,7 +130,7 @@ judged_target_days as (
         from spam_actions
         group by target_type, target_id
     ) as judged_targets
-    group by all
+    group by cast(first_action_at as date)
 ),
 
 -- each judged spam target is caught first by at most one detector (evaluate_rule_targets)
@@ -144,12 +144,12 @@ caught_first_days as (
         count(*) as judged_spam_targets_caught_first
     from evaluations
     where is_caught_first
-    group by all
+    group by hit_source, rule_id, rule_version, status, cast(first_target_spam_action_at as date)
 ),
 
 -- an action names the rule that drove it; its version is that of the rule's latest hit
 -- on the target before the decision
-driven_actions as (
+driven_action_candidates as (
     select
         hits.hit_source,
         hits.rule_id,
@@ -157,7 +157,10 @@ driven_actions as (
         hits.status,
         actions.action_id,
         actions.decided_at,
-        actions.is_reversed
+        actions.is_reversed,
+        row_number() over (
+            partition by actions.action_id order by hits.hit_at desc, hits.status asc
+        ) as hit_rank
     from {{ ref('int_enforcement_actions_classified') }} as actions
     inner join hits
         on
@@ -165,7 +168,19 @@ driven_actions as (
             and actions.target_type = hits.target_type
             and actions.target_id = hits.target_id
             and actions.decided_at >= hits.hit_at
-    qualify row_number() over (partition by actions.action_id order by hits.hit_at desc, hits.status asc) = 1
+),
+
+driven_actions as (
+    select
+        hit_source,
+        rule_id,
+        rule_version,
+        status,
+        action_id,
+        decided_at,
+        is_reversed
+    from driven_action_candidates
+    where hit_rank = 1
 ),
 
 driven_action_days as (
@@ -178,7 +193,7 @@ driven_action_days as (
         count(*) as actions_driven,
         count(*) filter (where is_reversed) as actions_overturned
     from driven_actions
-    group by all
+    group by hit_source, rule_id, rule_version, status, cast(decided_at as date)
 ),
 
 spine as (

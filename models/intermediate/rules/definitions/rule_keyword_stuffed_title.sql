@@ -12,7 +12,7 @@ words as (
     select
         content_id,
         created_at,
-        list_filter(raw_words, lambda word: len(word) >= 3) as words
+        {{ array_filter('raw_words', 'word', 'length(word) >= 3') }} as words
     from content
 ),
 
@@ -24,8 +24,8 @@ final as (
         created_at as flagged_at
     from words
     where
-        len(words) >= 10
-        and len(list_distinct(words)) <= 0.6 * len(words)
+        {{ array_size('words') }} >= 10
+        and {{ array_size(array_sorted_distinct('words')) }} <= 0.6 * {{ array_size('words') }}
 )
 
 select * from final

@@ -67,7 +67,13 @@ target_overlaps as (
                 evaluations.rule_id = production_targets.rule_id
                 and evaluations.rule_version = production_targets.rule_version
             )
-    group by all
+    group by
+        evaluations.hit_source,
+        evaluations.rule_id,
+        evaluations.rule_version,
+        evaluations.status,
+        evaluations.target_type,
+        evaluations.target_id
 ),
 
 judged_spam as (
@@ -76,7 +82,7 @@ judged_spam as (
         count(*) as judged_spam_targets
     from {{ ref('int_target_outcomes') }}
     where is_judged_spam
-    group by all
+    group by target_type
 ),
 
 detectors as (
@@ -98,7 +104,7 @@ detectors as (
         ) as judged_spam_flagged_before_action,
         count(*) filter (where evaluations.is_caught_first) as caught_first_targets,
         count(evaluations.lead_hours_over_first_user_report) as targets_with_user_report,
-        quantile_cont(evaluations.lead_hours_over_first_user_report, 0.5) as median_lead_hours_over_first_user_report,
+        {{ percentile_cont('evaluations.lead_hours_over_first_user_report', 0.5) }} as median_lead_hours_over_first_user_report,
         sum(evaluations.unwanted_impressions_after_first_hit) as unwanted_impressions_after_first_hit,
         count(*) filter (where target_overlaps.is_overlapping) as overlapping_targets,
         count(*) filter (where target_overlaps.is_hit_earlier_by_other) as targets_hit_earlier_by_other
@@ -111,7 +117,12 @@ detectors as (
             and evaluations.status = target_overlaps.status
             and evaluations.target_type = target_overlaps.target_type
             and evaluations.target_id = target_overlaps.target_id
-    group by all
+    group by
+        evaluations.hit_source,
+        evaluations.rule_id,
+        evaluations.rule_version,
+        evaluations.status,
+        evaluations.target_type
 ),
 
 final as (

@@ -1,0 +1,61 @@
+{#- Engine-specific SQL the models need, each behind one dispatched macro with a duckdb__ and a
+    spark__ implementation (default__ names the missing adapter). Models, macros and tests never
+    write these constructs inline: tests/python/test_portable_sql.py rejects them outside a
+    dispatched implementation. -#}
+
+
+{#- The continuous (interpolated) quantile of expr at fraction, an aggregate: DuckDB's
+    quantile_cont and Spark's percentile interpolate the same way (between the two closest ranks).
+    A `filter (where ...)` clause may follow it. -#}
+{% macro percentile_cont(expr, fraction) -%}
+    {{ return(adapter.dispatch('percentile_cont', 'integrity')(expr, fraction)) }}
+{%- endmacro %}
+
+{% macro duckdb__percentile_cont(expr, fraction) -%}
+    quantile_cont({{ expr }}, {{ fraction }})
+{%- endmacro %}
+
+{% macro spark__percentile_cont(expr, fraction) -%}
+    percentile({{ expr }}, {{ fraction }})
+{%- endmacro %}
+
+{% macro default__percentile_cont(expr, fraction) -%}
+    {{ exceptions.raise_compiler_error("percentile_cont: no implementation for the " ~ adapter.type() ~ " adapter") }}
+{%- endmacro %}
+
+
+{#- The sorted distinct non-null values of expr over the group, as an array (an aggregate). -#}
+{% macro sorted_distinct_list(expr) -%}
+    {{ return(adapter.dispatch('sorted_distinct_list', 'integrity')(expr)) }}
+{%- endmacro %}
+
+{% macro duckdb__sorted_distinct_list(expr) -%}
+    list_sort(list_distinct(list({{ expr }})))
+{%- endmacro %}
+
+{% macro spark__sorted_distinct_list(expr) -%}
+    array_sort(collect_set({{ expr }}))
+{%- endmacro %}
+
+{% macro default__sorted_distinct_list(expr) -%}
+    {{ exceptions.raise_compiler_error("sorted_distinct_list: no implementation for the " ~ adapter.type() ~ " adapter") }}
+{%- endmacro %}
+
+
+{#- How many distinct non-null elements the arrays of expr hold together, over the group (an
+    aggregate). -#}
+{% macro count_distinct_elements(expr) -%}
+    {{ return(adapter.dispatch('count_distinct_elements', 'integrity')(expr)) }}
+{%- endmacro %}
+
+{% macro duckdb__count_distinct_elements(expr) -%}
+    len(list_distinct(flatten(list({{ expr }}))))
+{%- endmacro %}
+
+{% macro spark__count_distinct_elements(expr) -%}
+    size(array_distinct(filter(flatten(collect_list({{ expr }})), x -> x is not null)))
+{%- endmacro %}
+
+{% macro default__count_distinct_elements(expr) -%}
+    {{ exceptions.raise_compiler_error("count_distinct_elements: no implementation for the " ~ adapter.type() ~ " adapter") }}
+{%- endmacro %}
