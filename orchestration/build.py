@@ -54,7 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--full-refresh", action="store_true", help="reload every landing file and rebuild incremental models"
     )
-    parser.add_argument("--skip-ingest", action="store_true", help="run dbt on the raw schema as it is")
+    parser.add_argument("--skip-ingest", action="store_true", help="run dbt on the raw zone as it is")
 
 
 def run(args: argparse.Namespace) -> int:

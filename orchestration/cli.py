@@ -14,7 +14,7 @@ from orchestration.errors import UserError
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "simulate": ("orchestration.simulator.cli", "write realistic platform logs (and their truth) to the landing zone"),
-    "ingest": ("orchestration.ingest", "load new landing files into the warehouse's raw schema"),
+    "ingest": ("orchestration.ingest", "load new landing files into the raw zone"),
     "build": ("orchestration.build", "ingest, then dbt build (models + tests) without Dagster"),
     "run": ("orchestration.runner", "materialize everything through Dagster (the main job)"),
     "demo": ("orchestration.demo", "simulate if the landing zone is empty, run everything, say where it is"),

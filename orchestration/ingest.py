@@ -1,30 +1,32 @@
-"""Load landing files into the warehouse's raw zone, file by file, idempotently.
+"""Load landing files into the raw zone, file by file, idempotently.
 
-    landing/<feed>/dt=YYYY-MM-DD/part-<n>.<jsonl|jsonl.gz|csv>  ->  raw.<feed> (a table) + raw._files
-    landing/<feed>/dt=YYYY-MM-DD/part-<n>.parquet  ->  raw/<feed>/dt=YYYY-MM-DD/part-<n>.parquet.<sha>.parquet
+    landing/<feed>/dt=YYYY-MM-DD/part-<n>.<ext>  ->  raw/<feed>/dt=YYYY-MM-DD/part-<n>.<ext>.<sha>.parquet
+                                                 +  raw/_files.parquet (the ledger)
 
-Raw tables are a mirror of what was delivered: nothing is parsed or rejected here (dbt does that in
-staging), so a bad record can never fail a load.
+The raw zone is a folder of Parquet files beside the warehouse, not tables in it: every engine
+reads it in place (DuckDB with read_parquet, Spark with parquet.`path`), so a build on another
+engine needs no DuckDB file. Raw-zone files are a mirror of what was delivered: nothing is parsed
+or rejected here (dbt does that in staging), so a bad record can never fail a load.
 
-Parquet feeds (impressions, the big one) are not copied into a table: each delivered file becomes
-one typed Parquet file of the raw zone, `<data>/raw/<feed>/...`, that dbt reads in place. A column
-delivered with the contract's own kind of type (a timestamp, an integer, ...) is kept typed, so
-staging checks typed values and parses no text; a column delivered as something else (timestamps
-as strings, counts as text) goes to `<field>__text` as text, as before, and staging parses it and
-quarantines what does not cast. Every row also carries the loader columns, so a raw-zone file is
-self-describing. A raw-zone file is written under a temporary name and renamed before its ledger
-row commits; files the ledger does not name (a run killed in between) are swept at the next run. What the loader does decide is whether a *file* can
-be read at all: a truncated gzip, a file that is not Parquet or a CSV that is not UTF-8 is written to
-the ledger `raw._files` as `unreadable` with a reason, and the run goes on.
+Each delivered file becomes one raw-zone file with the loader columns (_delivered_dt,
+_source_file, _line_no, _loaded_at) and:
+- a JSONL feed: each non-blank line as text (`_record`) and whether its bytes were UTF-8;
+- a CSV feed: every contract column as text, and `_extra_columns` (unexpected column names);
+- a Parquet feed (impressions, the big one): a column delivered with the contract's own kind of
+  type (a timestamp, an integer, ...) is kept typed, so staging checks typed values and parses no
+  text; a column delivered as something else goes to `<field>__text` as text, and staging parses
+  it and quarantines what does not cast.
+What the loader does decide is whether a *file* can be read at all: a truncated gzip, a file that
+is not Parquet or a CSV that is not UTF-8 is written to the ledger as `unreadable` with a reason,
+and the run goes on.
 
 The ledger makes re-runs cheap and exact: a file whose path and sha256 are already in the ledger is
-skipped; a new file is loaded; a changed file replaces its rows. A file's delete + insert + ledger
-row are in one transaction (which holds up to COMMIT_EVERY files), so a run killed half-way leaves
-every file either fully loaded or not at all, and the next run picks up where it stopped. Files are
-read on two threads, a few ahead of the commits, which stay in landing order.
-
-DuckDB allows one writing process, and dbt runs right after the loader: the connection lives only as
-long as one `ingest()` call.
+skipped; a new file is loaded; a changed file gets a new raw-zone file (one name per content) and
+its old one is deleted once the ledger names the new one. A raw-zone file is written under a
+temporary name and renamed when whole; the ledger is rewritten the same way every COMMIT_EVERY
+files and at the end, so a run killed at any point leaves every file either named by the ledger
+or not at all, and files the ledger does not name are swept at the next run. Files are read on two
+threads, a few ahead of the ledger, which records them in landing order.
 """
 
 from __future__ import annotations
@@ -54,13 +56,29 @@ from orchestration.errors import UserError
 from orchestration.feeds import registry
 from orchestration.paths import FEEDS, DataPaths, data_paths
 
-RAW_SCHEMA = "raw"
-LEDGER = f"{RAW_SCHEMA}._files"
+# The ledger, in the raw zone. Older releases kept the raw zone as tables of the warehouse's
+# schema `raw`; the first run of this layout drops that schema and loads the landing zone again.
+LEDGER_FILE = "_files.parquet"
+LEGACY_RAW_SCHEMA = "raw"
+LEDGER_SCHEMA = pa.schema(
+    [
+        ("path", pa.string()),
+        ("feed", pa.string()),
+        ("delivered_dt", pa.date32()),
+        ("size_bytes", pa.int64()),
+        ("sha256", pa.string()),
+        ("records", pa.int64()),
+        ("status", pa.string()),
+        ("reason", pa.string()),
+        ("loaded_at", pa.timestamp("us")),
+        ("raw_file", pa.string()),
+    ]
+)
 
 # From the feed registry (dbt_project.yml): JSONL feeds land one line per row; CSV feeds land
-# every contract column as varchar (types differ between producers and files; staging types them
-# and rejects what does not cast); Parquet feeds land in the typed raw zone. Unexpected columns are
-# named in _extra_columns.
+# every contract column as text (types differ between producers and files; staging types them
+# and rejects what does not cast); Parquet feeds land typed. Unexpected columns are named in
+# _extra_columns.
 JSONL_FEEDS: tuple[str, ...] = tuple(name for name, feed in registry().items() if feed.format == "jsonl")
 COLUMNAR_FEEDS: dict[str, tuple[str, ...]] = {
     name: feed.columns for name, feed in registry().items() if feed.format != "jsonl"
@@ -79,23 +97,23 @@ NATIVE_TYPES: dict[str, tuple[pa.DataType, object]] = {
     "date": (pa.date32(), pa.types.is_date),
 }
 
-LOADER_COLUMNS = (
-    ("_delivered_dt", "date"),
-    ("_source_file", "varchar"),
-    ("_line_no", "bigint"),
-    ("_loaded_at", "timestamp"),
+LOADER_COLUMNS: tuple[tuple[str, pa.DataType], ...] = (
+    ("_delivered_dt", pa.date32()),
+    ("_source_file", pa.string()),
+    ("_line_no", pa.int64()),
+    ("_loaded_at", pa.timestamp("us")),
 )
 
-# Files per transaction: every file is in the warehouse whole or not at all (a run killed
-# mid-transaction loses the uncommitted files' rows and ledger rows together: the next run loads
-# them again); one commit per file would cost more than reading small files.
+# Files per ledger write: a run killed between two writes loads the files after the last one again
+# (their raw-zone files, not yet named, are swept); one write per file would cost more than
+# reading small files.
 COMMIT_EVERY = 64
 
 _DT_DIR = re.compile(r"^dt=(\d{4}-\d{2}-\d{2})$")
 
 
 class UnreadableFile(Exception):
-    """The file as a whole cannot be read; `reason` is a machine-readable code for raw._files."""
+    """The file as a whole cannot be read; `reason` is a machine-readable code for the ledger."""
 
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(f"{reason}: {detail}" if detail else reason)
@@ -121,15 +139,18 @@ class IngestResult:
 
 
 def raw_zone_schema(feed: str) -> pa.Schema:
-    """Columns of a raw-zone file: the loader's, then per contract field its value (a `str`
-    field as text; a natively typed one typed) and, unless it is `str`, `<field>__text` (the text
-    of a value delivered with another type), then `_extra_columns`."""
-    fields: list[tuple[str, pa.DataType]] = [
-        ("_delivered_dt", pa.date32()),
-        ("_source_file", pa.string()),
-        ("_line_no", pa.int64()),
-        ("_loaded_at", pa.timestamp("us")),
-    ]
+    """Columns of a feed's raw-zone files: the loader's, then
+    - JSONL: `_record` (the line) and `_encoding_error`;
+    - CSV: each contract column as text, then `_extra_columns`;
+    - Parquet: per contract field its value (a `str` field as text; a natively typed one typed)
+      and, unless it is `str`, `<field>__text` (the text of a value delivered with another type),
+      then `_extra_columns`."""
+    fields: list[tuple[str, pa.DataType]] = list(LOADER_COLUMNS)
+    if FEED_FORMAT[feed] == "jsonl":
+        return pa.schema([*fields, ("_record", pa.string()), ("_encoding_error", pa.bool_())])
+    if FEED_FORMAT[feed] != "parquet":
+        text_columns = [(c, pa.string()) for c in COLUMNAR_FEEDS[feed]]
+        return pa.schema([*fields, *text_columns, ("_extra_columns", pa.string())])
     for spec in registry()[feed].fields:
         name, kind = str(spec["name"]), str(spec["type"])
         if kind == "str":
@@ -142,57 +163,53 @@ def raw_zone_schema(feed: str) -> pa.Schema:
     return pa.schema(fields)
 
 
-def raw_table_ddl(feed: str) -> str:
-    """A JSONL / CSV feed's raw table; for a Parquet feed, a table with its raw-zone columns that
-    stays empty (the dbt source's relation: the records are in the raw-zone files)."""
-    if FEED_FORMAT[feed] == "parquet":
-        columns = ", ".join(f'"{f.name}" {_duck_type(f.type)}' for f in raw_zone_schema(feed))
-        return f"create table if not exists {RAW_SCHEMA}.{feed} ({columns})"
-    loader = ", ".join(f"{name} {typ}" for name, typ in LOADER_COLUMNS)
-    if FEED_FORMAT[feed] == "jsonl":
-        body = "_record varchar, _encoding_error boolean"
-    else:
-        body = ", ".join(f'"{col}" varchar' for col in COLUMNAR_FEEDS[feed]) + ", _extra_columns varchar"
-    return f"create table if not exists {RAW_SCHEMA}.{feed} ({loader}, {body})"
+# --- the ledger -------------------------------------------------------------------------------
 
 
-LEDGER_DDL = f"""
-create table if not exists {LEDGER} (
-    path varchar primary key,
-    feed varchar,
-    delivered_dt date,
-    size_bytes bigint,
-    sha256 varchar,
-    records bigint,
-    status varchar,
-    reason varchar,
-    loaded_at timestamp
-)
-"""
+def ledger_path(paths: DataPaths) -> Path:
+    return paths.raw_zone / LEDGER_FILE
 
 
-def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the raw schema: the ledger, and one table per JSONL / CSV feed (even with no files
-    yet, so dbt sources resolve). A Parquet feed's table from an older layout (every column as
-    varchar) is dropped and its ledger rows forgotten, so its files load again into the raw zone."""
-    con.execute(f"create schema if not exists {RAW_SCHEMA}")
-    con.execute(LEDGER_DDL)
-    con.execute(f"alter table {LEDGER} add column if not exists raw_file varchar")
-    for feed in FEEDS:
-        if feed in PARQUET_FEEDS:
-            columns = [
-                r[0]
-                for r in con.execute(
-                    "select column_name from information_schema.columns where table_schema = ? "
-                    "and table_name = ? order by ordinal_position",
-                    [RAW_SCHEMA, feed],
-                ).fetchall()
-            ]
-            expected = [f.name for f in raw_zone_schema(feed)]
-            if columns and columns != expected:  # the older layout: its rows were in the table
-                con.execute(f"drop table {RAW_SCHEMA}.{feed}")
-                con.execute(f"delete from {LEDGER} where feed = ?", [feed])
-        con.execute(raw_table_ddl(feed))
+def read_ledger(paths: DataPaths) -> pa.Table:
+    """The ledger, one row per landing file ever seen (no rows before the first load)."""
+    path = ledger_path(paths)
+    if not path.is_file():
+        return LEDGER_SCHEMA.empty_table()
+    return pq.read_table(path, schema=LEDGER_SCHEMA)
+
+
+def write_ledger(paths: DataPaths, rows: dict[str, dict]) -> None:
+    """The ledger file, whole, in path order, under its name only once written."""
+    table = pa.Table.from_pylist([rows[k] for k in sorted(rows)], schema=LEDGER_SCHEMA)
+    target = ledger_path(paths)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    pq.write_table(table, tmp, compression="snappy")
+    tmp.replace(target)
+
+
+def _duck_literal(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def ledger_sql(paths: DataPaths) -> str:
+    """DuckDB SQL for the ledger's rows (for tools and tests)."""
+    if not ledger_path(paths).is_file():
+        columns = ", ".join(f'cast(null as {_duck_type(f.type)}) as "{f.name}"' for f in LEDGER_SCHEMA)
+        return f"select {columns} where false"
+    return f"select * from read_parquet({_duck_literal(ledger_path(paths))})"
+
+
+def drop_legacy_raw_schema(paths: DataPaths) -> None:
+    """Drop the warehouse's schema `raw` of an older release (its raw tables and ledger): the
+    landing zone is loaded again into the raw zone, and the schema held personal data."""
+    if not paths.warehouse.is_file():
+        return
+    con = duckdb.connect(str(paths.warehouse))
+    try:
+        con.execute(f"drop schema if exists {LEGACY_RAW_SCHEMA} cascade")
+    finally:
+        con.close()
 
 
 # --- reading one file -------------------------------------------------------------------------
@@ -400,7 +417,7 @@ def raw_zone_name(lf: LandingFile, sha: str) -> str:
 def _write_raw_file(
     paths: DataPaths, lf: LandingFile, rows: pa.Table, extra: str | None, loaded_at: datetime, name: str
 ) -> None:
-    """The raw-zone file of one Parquet delivery, in place under its final name only once whole."""
+    """The raw-zone file of one delivery, in place under its final name only once whole."""
     n = rows.num_rows
     schema = raw_zone_schema(lf.feed)
     constant = {
@@ -420,12 +437,11 @@ def _write_raw_file(
     tmp.replace(target)
 
 
-def sweep_raw_zone(con: duckdb.DuckDBPyConnection, paths: DataPaths) -> int:
+def sweep_raw_zone(paths: DataPaths, named: set[str]) -> int:
     """Delete raw-zone files the ledger does not name (left by a run killed between writing a file
-    and committing its ledger row, or replaced since); return how many."""
-    named = {r[0] for r in con.execute(f"select raw_file from {LEDGER} where raw_file is not null").fetchall()}
+    and writing the ledger, or replaced since) and a half-written ledger; return how many."""
     removed = 0
-    for feed in PARQUET_FEEDS:
+    for feed in FEEDS:
         feed_dir = paths.raw_zone / feed
         if not feed_dir.is_dir():
             continue
@@ -433,25 +449,20 @@ def sweep_raw_zone(con: duckdb.DuckDBPyConnection, paths: DataPaths) -> int:
             if path.is_file() and path.relative_to(paths.raw_zone).as_posix() not in named:
                 path.unlink()
                 removed += 1
+    ledger_path(paths).with_name(f".{LEDGER_FILE}.tmp").unlink(missing_ok=True)
     return removed
 
 
-def raw_rows_sql(paths: DataPaths, feed: str, con: duckdb.DuckDBPyConnection) -> str:
-    """SQL for a feed's raw rows as loaded: its table, or its raw-zone files (for tests and tools)."""
-    if feed not in PARQUET_FEEDS:
-        return f"select * from {RAW_SCHEMA}.{feed}"
-    files = [
-        r[0]
-        for r in con.execute(
-            f"select raw_file from {LEDGER} where feed = ? and raw_file is not null order by raw_file", [feed]
-        ).fetchall()
-    ]
+def raw_rows_sql(paths: DataPaths, feed: str) -> str:
+    """DuckDB SQL for a feed's raw rows as loaded: its raw-zone files (for tests and tools)."""
+    ledger = read_ledger(paths).to_pylist()
+    files = sorted(r["raw_file"] for r in ledger if r["feed"] == feed and r["raw_file"] is not None)
     if not files:
         columns = ", ".join(
             f'cast(null as {_duck_type(f.type)}) as "{f.name}"' for f in raw_zone_schema(feed)
         )
         return f"select {columns} where false"
-    listed = ", ".join("'" + str(paths.raw_zone / f).replace("'", "''") + "'" for f in files)
+    listed = ", ".join(_duck_literal(paths.raw_zone / f) for f in files)
     return f"select * from read_parquet([{listed}], hive_partitioning = false)"
 
 
@@ -466,29 +477,6 @@ def _duck_type(typ: pa.DataType) -> str:
     }[typ]
 
 
-def _insert_rows(
-    con: duckdb.DuckDBPyConnection, lf: LandingFile, rows: pa.Table, extra: str | None, loaded_at: datetime
-) -> None:
-    con.register("_batch", rows)
-    try:
-        loader = "?::date as _delivered_dt, ?::varchar as _source_file, _line_no, ?::timestamp as _loaded_at"
-        if FEED_FORMAT[lf.feed] == "jsonl":
-            con.execute(
-                f"insert into {RAW_SCHEMA}.{lf.feed} by name "
-                f"select {loader}, _record, _encoding_error from _batch",
-                [lf.delivered_dt, lf.rel, loaded_at],
-            )
-        else:
-            cols = ", ".join(f'"{c}"' for c in COLUMNAR_FEEDS[lf.feed])
-            con.execute(
-                f"insert into {RAW_SCHEMA}.{lf.feed} by name "
-                f"select {loader}, {cols}, ?::varchar as _extra_columns from _batch",
-                [lf.delivered_dt, lf.rel, loaded_at, extra],
-            )
-    finally:
-        con.unregister("_batch")
-
-
 @dataclass
 class _Prepared:
     """One landing file read (and, for a Parquet feed, its raw-zone file written), ready to commit."""
@@ -499,7 +487,6 @@ class _Prepared:
     skipped: bool = False
     status: str = "loaded"
     reason: str | None = None
-    rows: pa.Table | None = None  # rows to insert (JSONL / CSV feeds)
     extra: str | None = None
     records: int = 0
     loaded_at: datetime | None = None
@@ -527,19 +514,16 @@ def _prepare(paths: DataPaths, lf: LandingFile, known: dict[str, str]) -> _Prepa
         prepared.status, prepared.reason = "unreadable", exc.reason
     prepared.records = rows.num_rows if rows is not None and prepared.status == "loaded" else 0
     prepared.loaded_at = datetime.now(UTC).replace(tzinfo=None)
-    if lf.feed in PARQUET_FEEDS:
-        if prepared.records:
-            prepared.raw_file = raw_zone_name(lf, sha)
-            _write_raw_file(paths, lf, rows, prepared.extra, prepared.loaded_at, prepared.raw_file)
-    elif prepared.records:
-        prepared.rows = rows
+    if prepared.records:
+        prepared.raw_file = raw_zone_name(lf, sha)
+        _write_raw_file(paths, lf, rows, prepared.extra, prepared.loaded_at, prepared.raw_file)
     return prepared
 
 
 def ingest(
     paths: DataPaths | None = None, *, full_refresh: bool = False, verbose: bool = False
 ) -> IngestResult:
-    """Load every new or changed landing file into raw.<feed>; return what happened."""
+    """Load every new or changed landing file into the raw zone; return what happened."""
     paths = paths or data_paths()
     if not paths.landing.is_dir():
         raise UserError(
@@ -547,91 +531,73 @@ def ingest(
         )
     paths.root.mkdir(parents=True, exist_ok=True)
     result = IngestResult()
-    con = duckdb.connect(str(paths.warehouse))
-    try:
-        con.execute("set TimeZone = 'UTC'")
-        if full_refresh:
-            con.execute(f"drop schema if exists {RAW_SCHEMA} cascade")
-        if full_refresh and paths.raw_zone.is_dir():
-            shutil.rmtree(paths.raw_zone)
-        ensure_raw_schema(con)
-        sweep_raw_zone(con, paths)
-        known = dict(con.execute(f"select path, sha256 from {LEDGER}").fetchall())
-        raw_files = dict(
-            con.execute(f"select path, raw_file from {LEDGER} where raw_file is not null").fetchall()
-        )
-        in_transaction, uncommitted, superseded = False, 0, []
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            pending: deque[Future[_Prepared]] = deque()
-            files = landing_files(paths.landing)
-            while True:
-                # read (and, for Parquet, write the raw-zone file of) up to 3 files ahead, on 2
-                # threads; ledger rows commit in landing order on this one
-                while len(pending) < 3:
-                    lf_next = next(files, None)
-                    if lf_next is None:
-                        break
-                    pending.append(pool.submit(_prepare, paths, lf_next, known))
-                if not pending:
+    if full_refresh and paths.raw_zone.is_dir():
+        shutil.rmtree(paths.raw_zone)
+    if full_refresh or not ledger_path(paths).is_file():
+        drop_legacy_raw_schema(paths)
+    ledger = {row["path"]: row for row in read_ledger(paths).to_pylist()}
+    sweep_raw_zone(paths, {row["raw_file"] for row in ledger.values() if row["raw_file"]})
+    known = {path: row["sha256"] for path, row in ledger.items()}
+    unwritten, superseded = 0, []
+
+    def write() -> None:
+        write_ledger(paths, ledger)
+        for old in superseded:
+            (paths.raw_zone / old).unlink(missing_ok=True)
+        superseded.clear()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pending: deque[Future[_Prepared]] = deque()
+        files = landing_files(paths.landing)
+        while True:
+            # read (and write the raw-zone file of) up to 3 files ahead, on 2 threads; the ledger
+            # records them in landing order on this one
+            while len(pending) < 3:
+                lf_next = next(files, None)
+                if lf_next is None:
                     break
-                prepared = pending.popleft().result()
-                lf, size, sha = prepared.lf, prepared.size, prepared.sha
-                result.seen += 1
-                if prepared.skipped:
-                    result.skipped += 1
-                    continue
-                rows, extra, status, reason = prepared.rows, prepared.extra, prepared.status, prepared.reason
-                loaded_at, raw_file, n = prepared.loaded_at, prepared.raw_file, prepared.records
-                parquet = lf.feed in PARQUET_FEEDS
-                if status == "unreadable":
-                    result.unreadable_files.append((lf.rel, reason))
-                if not in_transaction:
-                    con.execute("begin transaction")
-                    in_transaction = True
-                try:
-                    if not parquet:
-                        if lf.rel in known:  # a changed file: its old rows go (a new one has none)
-                            con.execute(f"delete from {RAW_SCHEMA}.{lf.feed} where _source_file = ?", [lf.rel])
-                        if n:
-                            _insert_rows(con, lf, rows, extra, loaded_at)
-                    con.execute(f"delete from {LEDGER} where path = ?", [lf.rel])
-                    con.execute(
-                        f"insert into {LEDGER} (path, feed, delivered_dt, size_bytes, sha256, records, status, "
-                        "reason, loaded_at, raw_file) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [lf.rel, lf.feed, lf.delivered_dt, size, sha, n, status, reason, loaded_at, raw_file],
-                    )
-                    uncommitted += 1
-                    if uncommitted >= COMMIT_EVERY:
-                        con.execute("commit")
-                        in_transaction, uncommitted = False, 0
-                        for old in superseded:
-                            (paths.raw_zone / old).unlink(missing_ok=True)
-                        superseded.clear()
-                except BaseException:
-                    con.execute("rollback")
-                    in_transaction = False
-                    raise
-                replaced = raw_files.get(lf.rel)
-                if replaced and replaced != raw_file:
-                    superseded.append(replaced)  # deleted once the new ledger row is committed
-                result.records += n
-                if status == "loaded":
-                    result.loaded += 1
-                elif status == "empty":
-                    result.empty += 1
-                else:
-                    result.unreadable += 1
-                if verbose:
-                    print(f"{status:10} {n:>9} {lf.rel}" + (f"  ({reason})" if reason else ""))
-            if in_transaction:
-                con.execute("commit")
-                in_transaction = False
-                for old in superseded:
-                    (paths.raw_zone / old).unlink(missing_ok=True)
-    finally:
-        if in_transaction:
-            con.execute("rollback")
-        con.close()
+                pending.append(pool.submit(_prepare, paths, lf_next, known))
+            if not pending:
+                break
+            prepared = pending.popleft().result()
+            lf = prepared.lf
+            result.seen += 1
+            if prepared.skipped:
+                result.skipped += 1
+                continue
+            status, reason, n = prepared.status, prepared.reason, prepared.records
+            if status == "unreadable":
+                result.unreadable_files.append((lf.rel, reason))
+            replaced = ledger.get(lf.rel, {}).get("raw_file")
+            if replaced and replaced != prepared.raw_file:
+                superseded.append(replaced)  # deleted once the ledger names the new one
+            ledger[lf.rel] = {
+                "path": lf.rel,
+                "feed": lf.feed,
+                "delivered_dt": lf.delivered_dt,
+                "size_bytes": prepared.size,
+                "sha256": prepared.sha,
+                "records": n,
+                "status": status,
+                "reason": reason,
+                "loaded_at": prepared.loaded_at,
+                "raw_file": prepared.raw_file,
+            }
+            unwritten += 1
+            if unwritten >= COMMIT_EVERY:
+                write()
+                unwritten = 0
+            result.records += n
+            if status == "loaded":
+                result.loaded += 1
+            elif status == "empty":
+                result.empty += 1
+            else:
+                result.unreadable += 1
+            if verbose:
+                print(f"{status:10} {n:>9} {lf.rel}" + (f"  ({reason})" if reason else ""))
+    if unwritten or not ledger_path(paths).is_file():
+        write()
     return result
 
 
@@ -640,7 +606,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--data-dir", default=None, help="data directory (default: $INTEGRITY_DATA_DIR, else ./data)"
     )
     parser.add_argument(
-        "--full-refresh", action="store_true", help="drop the raw schema and reload every landing file"
+        "--full-refresh", action="store_true", help="empty the raw zone and reload every landing file"
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="print one line per file loaded")
 

@@ -67,26 +67,18 @@ def unpublished_days(paths: DataPaths) -> list[str] | None:
     ledger cannot be read: then every day is unpublished."""
     from datetime import UTC, datetime
 
-    import duckdb
+    import pyarrow as pa
 
-    from orchestration.ingest import LEDGER, landing_files
+    from orchestration.ingest import landing_files, ledger_path, read_ledger
 
-    if not paths.published.exists() or not paths.warehouse.exists():
+    if not paths.published.exists() or not ledger_path(paths).exists():
         return None
     published_at = datetime.fromtimestamp(paths.published.stat().st_mtime, UTC).replace(tzinfo=None)
     try:
-        con = duckdb.connect(str(paths.warehouse), read_only=True)
-        try:
-            known = {
-                path: (size, loaded_at)
-                for path, size, loaded_at in con.execute(
-                    f"select path, size_bytes, loaded_at from {LEDGER}"
-                ).fetchall()
-            }
-        finally:
-            con.close()
-    except duckdb.Error:
+        ledger = read_ledger(paths).to_pylist()
+    except (OSError, pa.ArrowException):
         return None
+    known = {row["path"]: (row["size_bytes"], row["loaded_at"]) for row in ledger}
     days: set[str] = set()
     for lf in landing_files(paths.landing):
         if lf.delivered_dt is None:

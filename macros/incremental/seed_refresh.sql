@@ -55,7 +55,9 @@
 
 
 {% macro seed_checksums_relation() -%}
-    {{ return(api.Relation.create(database=target.database, schema='build_state', identifier='seed_checksums')) }}
+    {#- Spark has no database above its schemas -#}
+    {%- set database = target.database if target.database is defined else none -%}
+    {{ return(api.Relation.create(database=database, schema='build_state', identifier='seed_checksums')) }}
 {%- endmacro %}
 
 

@@ -93,7 +93,7 @@
         {{ exceptions.raise_compiler_error("Parquet feed " ~ feed ~ ": field " ~ f.name ~ " must be output as it is (no pii, target_pii, drop or flag): its records are compared by their output values") }}
     {%- endfor -%}
 {%- endif -%}
-{%- set relation = platform_raw(feed, files_sql=platform_base_batch_files(feed, spec) if incremental and typed_format else none) -%}
+{%- set relation = platform_raw(feed, files_sql=platform_base_batch_files(feed, spec) if incremental else none) -%}
 
 {%- set base = {
     'feed': feed,

@@ -159,8 +159,8 @@ batch_rows as (
 
 {#- The landing paths whose raw records an incremental run may parse (a superset of the batch's
     files: new or replaced files, the window's delivery days, files holding a record held back as
-    unknown_reference or whose policy code left the seed). A Parquet feed's base model reads only
-    these raw-zone files (macro platform_raw); batch_rows then picks the exact records. -#}
+    unknown_reference or whose policy code left the seed). The base model reads only these
+    raw-zone files (macro platform_raw); batch_rows then picks the exact records. -#}
 {% macro platform_base_batch_files(feed, spec) -%}
     {%- set window_start, window_end = run_window() -%}
     {%- set policy_fields = [] -%}

@@ -1,33 +1,30 @@
-{#- The raw records of a feed, as a relation: a JSONL / CSV feed's raw table (the dbt source), or
-    a Parquet feed's typed raw-zone files, read in place (the loader writes one per delivered file
-    under <data>/raw/, beside the warehouse, and names it in the ledger's `raw_file`).
+{#- The raw records of a feed, as a relation: its raw-zone files, read in place (the loader
+    writes one per delivered file under <data>/raw/<feed>/ and names it in the ledger's
+    `raw_file`).
 
-    For a Parquet feed the file list is read from the ledger when the model runs (at parse time the
-    relation is a typed empty select); `files_sql`, when given, is SQL selecting landing paths
-    (the ledger's `path`): only those files are read (an incremental run's batch). No file to read
-    gives the same columns and no rows. The columns of a raw-zone file: _delivered_dt,
-    _source_file, _line_no, _loaded_at, per field its value (typed unless the field is `str`) and
-    `<field>__text` for a non-`str` field, then _extra_columns (orchestration/ingest.py,
-    raw_zone_schema). -#}
+    The file list is read from the ledger when the model runs (at parse time the relation is a
+    typed empty select); `files_sql`, when given, is SQL selecting landing paths (the ledger's
+    `path`): only those files are read (an incremental run's batch). No file to read gives the same
+    columns and no rows. The columns of a raw-zone file: _delivered_dt, _source_file, _line_no,
+    _loaded_at, then per format (orchestration/ingest.py, raw_zone_schema) `_record` and
+    `_encoding_error` (JSONL), each contract column as text and `_extra_columns` (CSV), or per
+    field its value (typed unless the field is `str`) and `<field>__text` for a non-`str` field,
+    then `_extra_columns` (Parquet). -#}
 {% macro platform_raw(feed, files_sql=none) -%}
-    {%- set src = source('platform', feed) -%}
-    {%- if platform_feed(feed)['format'] != 'parquet' -%}
-        {{ return(src) }}
-    {%- endif -%}
+    {#- the feed's source: lineage (its relation is not read: the ledger names the files) -#}
+    {%- do source('platform', feed) -%}
+    {%- set ledger = source('platform', '_files') -%}
     {%- set files = [] -%}
-    {%- if execute -%}
-        {%- set ledger = adapter.get_relation(database=src.database, schema=src.schema, identifier='_files') -%}
-        {%- if ledger is not none -%}
-            {%- set query -%}
-                select raw_file from {{ ledger }}
-                where feed = '{{ feed }}' and status = 'loaded' and raw_file is not null
-                {%- if files_sql %}
-                    and path in ({{ files_sql }})
-                {%- endif %}
-                order by raw_file
-            {%- endset -%}
-            {%- set files = run_query(query).columns[0].values() | list -%}
-        {%- endif -%}
+    {%- if execute and platform_ledger_exists() -%}
+        {%- set query -%}
+            select raw_file from {{ ledger }}
+            where feed = '{{ feed }}' and status = 'loaded' and raw_file is not null
+            {%- if files_sql %}
+                and path in ({{ files_sql }})
+            {%- endif %}
+            order by raw_file
+        {%- endset -%}
+        {%- set files = run_query(query).columns[0].values() | list -%}
     {%- endif -%}
     {%- if files -%}
         {%- set root = platform_raw_zone() -%}
@@ -41,42 +38,77 @@
 {%- endmacro %}
 
 
-{#- The raw zone's folder: `raw` beside the warehouse file of the target. -#}
+{#- The raw zone's folder: `raw` in the data directory (INTEGRITY_DATA_DIR, as the profile's
+    warehouse path). -#}
 {% macro platform_raw_zone() -%}
-    {%- set warehouse = target.path | string -%}
-    {%- if '/' in warehouse -%}
-        {{ return(warehouse.rsplit('/', 1)[0] ~ '/raw') }}
-    {%- endif -%}
-    {{ return('raw') }}
+    {{ return(env_var('INTEGRITY_DATA_DIR', 'data') ~ '/raw') }}
+{%- endmacro %}
+
+
+{#- Whether the raw zone has a ledger yet (the loader writes one at its first run, and `integrity`
+    before any dbt command; a plain `dbt build` before any load reads no raw file). -#}
+{% macro platform_ledger_exists() -%}
+    {{ return(adapter.dispatch('platform_ledger_exists', 'integrity')()) }}
+{%- endmacro %}
+
+{% macro duckdb__platform_ledger_exists() -%}
+    {%- set found = run_query("select count(*) from glob('" ~ platform_raw_zone() ~ "/_files.parquet')") -%}
+    {{ return(found.columns[0].values()[0] > 0) }}
+{%- endmacro %}
+
+{% macro default__platform_ledger_exists() -%}
+    {{ return(true) }}
+{%- endmacro %}
+
+
+{#- Freshness of a feed (the source's loaded_at_query): its newest loaded delivery day in the
+    ledger. -#}
+{% macro platform_feed_freshness_sql(feed) -%}
+    select max(cast(delivered_dt as timestamp)) from {{ source('platform', '_files') }}
+    where feed = '{{ feed }}' and status = 'loaded'
 {%- endmacro %}
 
 
 {#- A raw-zone relation with no rows: the columns of the feed's raw-zone files, typed. -#}
 {% macro platform_raw_empty(feed) -%}
     {%- set native = {'ts': 'timestamp', 'int': 'bigint', 'float': 'double', 'bool': 'boolean', 'date': 'date'} -%}
+    {%- set spec = platform_feed(feed) -%}
     select
         cast(null as date) as _delivered_dt,
         cast(null as {{ dbt.type_string() }}) as _source_file,
         cast(null as bigint) as _line_no,
         cast(null as timestamp) as _loaded_at,
-    {%- for f in platform_feed(feed)['fields'] %}
-        {%- if f.type == 'str' %}
-        cast(null as {{ dbt.type_string() }}) as "{{ f.name }}",
+    {%- if spec['format'] == 'jsonl' %}
+        cast(null as {{ dbt.type_string() }}) as _record,
+        cast(null as boolean) as _encoding_error
+    {%- else %}
+    {%- for f in spec['fields'] %}
+        {%- if f.type == 'str' or spec['format'] != 'parquet' %}
+        cast(null as {{ dbt.type_string() }}) as {{ adapter.quote(f.name) }},
         {%- else %}
         {%- if f.type in native %}
-        cast(null as {{ native[f.type] }}) as "{{ f.name }}",
+        cast(null as {{ native[f.type] }}) as {{ adapter.quote(f.name) }},
         {%- endif %}
-        cast(null as {{ dbt.type_string() }}) as "{{ f.name }}__text",
+        cast(null as {{ dbt.type_string() }}) as {{ adapter.quote(f.name ~ '__text') }},
         {%- endif %}
     {%- endfor %}
         cast(null as {{ dbt.type_string() }}) as _extra_columns
+    {%- endif %}
     where false
 {%- endmacro %}
 
 
-{#- A table function over a list of Parquet files (engine-specific, dispatched). -#}
+{#- A relation over a list of Parquet files of one schema (engine-specific, dispatched). -#}
 {% macro read_parquet_files(paths) -%}
     {{ return(adapter.dispatch('read_parquet_files', 'integrity')(paths)) }}
+{%- endmacro %}
+
+{% macro spark__read_parquet_files(paths) -%}
+    (
+    {%- for p in paths %}
+        select * from parquet.`{{ p }}`{% if not loop.last %} union all{% endif %}
+    {%- endfor %}
+    )
 {%- endmacro %}
 
 {% macro default__read_parquet_files(paths) -%}

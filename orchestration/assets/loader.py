@@ -1,7 +1,7 @@
-"""The loader as assets: one asset per raw table, materialized by one call of the Python loader.
+"""The loader as assets: one asset per raw feed and the ledger, materialized by one call of the Python loader.
 
 The loader (orchestration/ingest.py) is idempotent: it keeps a ledger of every landing file in
-raw._files and only reads files it has not seen. So a partitioned run loads whatever is new;
+the raw zone (`raw/_files.parquet`) and only reads files it has not seen. So a partitioned run loads whatever is new;
 the dbt models then pick the run's delivery-day window.
 """
 
@@ -30,7 +30,7 @@ DEFAULT_MAX_LAG_DAYS = 1
 
 
 def _feed_metadata(table: str) -> dict[str, Any]:
-    """What the feed registry declares about a raw table, shown on its asset."""
+    """What the feed registry declares about a raw feed, shown on its asset."""
     feed = registry().get(table)
     if feed is None:
         return {}
@@ -62,12 +62,14 @@ def _summary_metadata(summary: Any) -> dict[str, Any]:
 
 
 def _latest_delivery_by_feed(warehouse: WarehouseResource) -> dict[str, date]:
-    with warehouse.connect(read_only=True) as con:
-        rows = con.execute(
-            "select feed, max(cast(delivered_dt as date)) from raw._files "
-            "where status in ('loaded', 'empty') group by feed"
-        ).fetchall()
-    return {str(feed): latest for feed, latest in rows if latest is not None}
+    from orchestration.ingest import read_ledger
+
+    latest: dict[str, date] = {}
+    for row in read_ledger(warehouse.paths).to_pylist():
+        day = row["delivered_dt"]
+        if row["status"] in ("loaded", "empty") and day is not None and day > latest.get(row["feed"], date.min):
+            latest[row["feed"]] = day
+    return latest
 
 
 def _freshness_results(
@@ -112,11 +114,12 @@ def _freshness_results(
             raw_key(table),
             group_name=RAW_GROUP,
             owners=["team:data-platform"],
-            kinds={"python", "duckdb"},
+            kinds={"python", "parquet"},
             description=(
                 "Ledger of every landing file: status (loaded, empty, unreadable) and reason."
                 if table == "_files"
-                else f"Raw `{table}` records as delivered (one row per record, untyped), with loader columns."
+                else f"Raw `{table}` records as delivered (raw-zone Parquet files, one row per record), "
+                "with loader columns."
             ),
             metadata=_feed_metadata(table),
         )
@@ -136,7 +139,7 @@ def _freshness_results(
     can_subset=True,
 )
 def load_landing_files(context: AssetExecutionContext, warehouse: WarehouseResource):
-    """Load new landing files into the raw schema (Python loader, file by file, idempotent)."""
+    """Load new landing files into the raw zone (Python loader, file by file, idempotent)."""
     from orchestration.ingest import ingest
 
     paths = warehouse.paths

@@ -1,9 +1,10 @@
 """The docs site: every column the catalog shows is described, and the site shows no key.
 
 * Columns: what `dbt docs generate` puts in the catalog is what the built warehouse holds
-  (information_schema of the DuckDB file, opened read-only); every column of every relation dbt
-  builds or reads (models, seeds, snapshots, sources) needs a non-empty description in the
-  manifest, written in the yml beside the model (or a docs block it points to).
+  (information_schema of the DuckDB file, opened read-only), and the raw zone's files hold the
+  columns the loader writes (orchestration/ingest.py); every column of every relation dbt builds
+  or reads (models, seeds, snapshots, sources) needs a non-empty description in the manifest,
+  written in the yml beside the model (or a docs block it points to).
 * Site: `integrity docs` on a copy of the test warehouse, with a known key in
   INTEGRITY_PSEUDONYM_KEY: one static file, no compiled SQL, neither that key nor the built-in
   development key anywhere in it, and the main manifest left alone.
@@ -20,6 +21,7 @@ import pytest
 from helpers_warehouse import built_manifest_path
 
 from orchestration.docs import build_docs, development_key, docs_site_path
+from orchestration.ingest import LEDGER_SCHEMA, raw_zone_schema
 from orchestration.paths import data_paths
 
 CATALOGUED = ("model", "seed", "snapshot", "source")
@@ -47,6 +49,9 @@ def undescribed_columns(manifest: dict, warehouse: Path) -> dict[str, list[str]]
     for node in [*manifest["nodes"].values(), *manifest["sources"].values()]:
         if node["resource_type"] not in CATALOGUED:
             continue
+        if node["resource_type"] == "source":  # raw-zone files: the loader's columns
+            schema = LEDGER_SCHEMA if node["name"] == "_files" else raw_zone_schema(node["name"])
+            columns[_relation(node)] = [f.name for f in schema]
         described = {
             name.lower() for name, spec in node.get("columns", {}).items() if (spec.get("description") or "").strip()
         }

@@ -524,7 +524,9 @@ def test_impression_counts_delivered_as_text_are_parsed_and_checked(warehouse: P
     # the raw zone kept the delivered text as text (nothing coerced on load), and staging counted
     # the day's records exactly: raw = clean + quarantined + duplicates + superseded
     raw_file = query(
-        built, "select raw_file from raw._files where path like '%dt=2026-10-02/part-2.parquet'"
+        built,
+        f"select raw_file from read_parquet('{data_dir}/raw/_files.parquet') "
+        "where path like '%dt=2026-10-02/part-2.parquet'",
     )[0][0]
     con = duckdb.connect()
     kept = con.execute(

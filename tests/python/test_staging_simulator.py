@@ -56,6 +56,11 @@ def sim(xs_data_dir: Path) -> tuple[Path, dict]:
     return xs_data_dir / "warehouse.duckdb", manifest
 
 
+
+def _ledger(warehouse: Path) -> str:
+    """The loader's ledger beside a warehouse, as a DuckDB relation."""
+    return f"read_parquet('{warehouse.parent / 'raw' / '_files.parquet'}')"
+
 def _reason(kind: str) -> str | None:
     kind = KIND_TO_REASON.get(kind, kind)
     return kind if kind in RECORD_REASONS else None
@@ -73,7 +78,7 @@ def test_records_per_file_match_the_deliveries(sim: tuple[Path, dict]) -> None:
     warehouse, manifest = sim
     ledger = {
         path: (status, records)
-        for path, status, records in query(warehouse, "select path, status, records from raw._files")
+        for path, status, records in query(warehouse, f"select path, status, records from {_ledger(warehouse)}")
     }
     unreadable = {f["file"] for f in manifest["faults"] if f["kind"] in FILE_KINDS}
     for delivery in manifest.get("deliveries", []):
@@ -138,7 +143,7 @@ def test_file_faults(sim: tuple[Path, dict]) -> None:
     warehouse, manifest = sim
     ledger = {
         path: (status, reason)
-        for path, status, reason in query(warehouse, "select path, status, reason from raw._files")
+        for path, status, reason in query(warehouse, f"select path, status, reason from {_ledger(warehouse)}")
     }
     qrt_files = {row[0] for row in query(warehouse, "select source_file from quarantine.qrt_files")}
     for f in manifest["faults"]:
