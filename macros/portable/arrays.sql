@@ -162,3 +162,21 @@
 {% macro default__array_of(items) -%}
     {{ exceptions.raise_compiler_error("array_of: no implementation for the " ~ adapter.type() ~ " adapter") }}
 {%- endmacro %}
+
+
+{#- The element of an array at a 1-based position (null past its end). -#}
+{% macro array_element(expr, position) -%}
+    {{ return(adapter.dispatch('array_element', 'integrity')(expr, position)) }}
+{%- endmacro %}
+
+{% macro duckdb__array_element(expr, position) -%}
+    {{ expr }}[{{ position }}]
+{%- endmacro %}
+
+{% macro spark__array_element(expr, position) -%}
+    try_element_at({{ expr }}, {{ position }})
+{%- endmacro %}
+
+{% macro default__array_element(expr, position) -%}
+    {{ exceptions.raise_compiler_error("array_element: no implementation for the " ~ adapter.type() ~ " adapter") }}
+{%- endmacro %}

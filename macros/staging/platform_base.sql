@@ -164,11 +164,11 @@ select * from final
 {#- The value compared with the referenced ids: account ids are compared by their pseudonym. -#}
 {% macro platform_ref_value(f) -%}
     {%- if f.ref == 'accounts' -%}
-    {{ pseudonymise('typed."' ~ f.name ~ '"') }}
+    {{ pseudonymise('typed.' ~ adapter.quote(f.name)) }}
     {%- elif f.ref == 'target' -%}
-    case when typed.target_type = 'account' then {{ pseudonymise('typed."' ~ f.name ~ '"') }} else typed."{{ f.name }}" end
+    case when typed.target_type = 'account' then {{ pseudonymise('typed.' ~ adapter.quote(f.name)) }} else typed.{{ adapter.quote(f.name) }} end
     {%- else -%}
-    typed."{{ f.name }}"
+    typed.{{ adapter.quote(f.name) }}
     {%- endif -%}
 {%- endmacro %}
 

@@ -80,7 +80,7 @@ stale as (
         stored._source_file,
         stored._line_no
         {%- for k in base.key_out %},
-        stored."{{ k }}"
+        stored.{{ adapter.quote(k) }}
         {%- endfor %}
     from {{ this }} as stored
     inner join stale_files
@@ -113,7 +113,7 @@ unseeded_policies as (
         stored._source_file,
         stored._line_no
         {%- for k in base.key_out %},
-        stored."{{ k }}"
+        stored.{{ adapter.quote(k) }}
         {%- endfor %}
     from {{ this }} as stored
     where
@@ -121,10 +121,10 @@ unseeded_policies as (
         and (
             {%- for name in base.policy_fields %}
             {% if not loop.first %}or {% endif %}(
-                stored."{{ name }}" is not null
+                stored.{{ adapter.quote(name) }} is not null
                 and not exists (
                     select 1 from {{ ref('policies') }} as policies
-                    where policies.policy_code = stored."{{ name }}"
+                    where policies.policy_code = stored.{{ adapter.quote(name) }}
                 )
             )
             {%- endfor %}
@@ -191,7 +191,7 @@ batch_rows as (
     {%- for name in policy_fields %}
     union
     select _source_file from {{ this }}
-    where "{{ name }}" is not null and "{{ name }}" not in (select policy_code from {{ ref('policies') }})
+    where {{ adapter.quote(name) }} is not null and {{ adapter.quote(name) }} not in (select policy_code from {{ ref('policies') }})
     {%- endfor %}
 {%- endmacro %}
 

@@ -21,7 +21,7 @@
 {#- 4: a timestamp, date or month whose text is not ISO-8601 -#}
 {%- for f in base.fields if f.type in ('ts', 'date', 'month') -%}
     {%- set when -%}
-            "{{ f.name }}__text" is not null and not {% if f.type == 'month' %}regexp_matches("{{ f.name }}__text", '^\d{4}-\d{2}$'){% else %}{{ is_iso_timestamp('"' ~ f.name ~ '__text"') }}{% endif %}
+            {{ adapter.quote(f.name ~ '__text') }} is not null and not {% if f.type == 'month' %}regexp_matches({{ adapter.quote(f.name ~ '__text') }}, '^\d{4}-\d{2}$'){% else %}{{ is_iso_timestamp(adapter.quote(f.name ~ '__text')) }}{% endif %}
     {%- endset -%}
     {%- do checks.append({'reason': 'unparsable_timestamp', 'when': when, 'detail': platform_base_shown(base, f)}) -%}
 {%- endfor -%}
@@ -30,10 +30,10 @@
 {%- for f in base.fields if f.type in ('ts', 'date', 'month') -%}
     {%- set when -%}
             {{ platform_base_present(base, f) }} and (
-                "{{ f.name }}" is null
-                or "{{ f.name }}" < date '2000-01-01'
+                {{ adapter.quote(f.name) }} is null
+                or {{ adapter.quote(f.name) }} < date '2000-01-01'
                 {%- if f.event_time %}
-                or "{{ f.name }}" >= _delivered_dt + interval 2 day
+                or {{ adapter.quote(f.name) }} >= _delivered_dt + interval 2 day
                 {%- endif %}
             )
     {%- endset -%}
@@ -51,19 +51,19 @@
 
 {#- 7: a number, boolean or list whose text does not cast -#}
 {%- for f in base.fields if f.type in ('int', 'float', 'bool', 'str_list') -%}
-    {%- set when %}"{{ f.name }}__text" is not null and "{{ f.name }}" is null{% endset -%}
+    {%- set when %}{{ adapter.quote(f.name ~ '__text') }} is not null and {{ adapter.quote(f.name) }} is null{% endset -%}
     {%- do checks.append({'reason': 'invalid_type', 'when': when, 'detail': platform_base_shown(base, f)}) -%}
 {%- endfor -%}
 
 {#- 8: a count below zero -#}
 {%- for f in base.fields if f.nonneg -%}
-    {%- set when %}"{{ f.name }}" < 0{% endset -%}
+    {%- set when %}{{ adapter.quote(f.name) }} < 0{% endset -%}
     {%- do checks.append({'reason': 'negative_count', 'when': when, 'detail': platform_base_shown(base, f)}) -%}
 {%- endfor -%}
 
 {#- 9: a bounded number outside its bounds (lo exclusive when lo_open) -#}
 {%- for f in base.fields if f.range is defined -%}
-    {%- set when %}"{{ f.name }}" {% if f.lo_open %}<={% else %}<{% endif %} {{ f.range[0] }} or "{{ f.name }}" > {{ f.range[1] }}{% endset -%}
+    {%- set when %}{{ adapter.quote(f.name) }} {% if f.lo_open %}<={% else %}<{% endif %} {{ f.range[0] }} or {{ adapter.quote(f.name) }} > {{ f.range[1] }}{% endset -%}
     {%- do checks.append({'reason': 'out_of_range', 'when': when, 'detail': platform_base_shown(base, f)}) -%}
 {%- endfor -%}
 
@@ -75,7 +75,7 @@
 {#- 11: an id no delivered record of the referenced feed carries, or an unseeded policy code -#}
 {%- for f in base.fields if f.ref is defined -%}
     {%- set when -%}
-            "{{ f.name }}" is not null and not exists (
+            {{ adapter.quote(f.name) }} is not null and not exists (
                 select 1 from ref_{{ f.name }} as r
                 where r.id = {{ platform_ref_value(f) }}{% if f.ref == 'target' %} and r.target_type = typed.target_type{% endif %}
             )
@@ -96,9 +96,9 @@
 {#- True when the record carries a value for the field (text that is not blank, or a typed value). -#}
 {% macro platform_base_present(base, f) -%}
     {%- if base.format == 'typed' and platform_base_native(f) -%}
-("{{ f.name }}__text" is not null or "{{ f.name }}__native" is not null)
+({{ adapter.quote(f.name ~ '__text') }} is not null or {{ adapter.quote(f.name ~ '__native') }} is not null)
     {%- else -%}
-"{{ f.name }}__text" is not null
+{{ adapter.quote(f.name ~ '__text') }} is not null
     {%- endif -%}
 {%- endmacro %}
 
@@ -108,12 +108,12 @@
 {% macro platform_base_text(base, f) -%}
     {%- if base.format == 'typed' and platform_base_native(f) -%}
         {%- if f.type == 'ts' -%}
-coalesce("{{ f.name }}__text", strftime("{{ f.name }}__native", '%Y-%m-%dT%H:%M:%S.%f') || 'Z')
+coalesce({{ adapter.quote(f.name ~ '__text') }}, strftime({{ adapter.quote(f.name ~ '__native') }}, '%Y-%m-%dT%H:%M:%S.%f') || 'Z')
         {%- else -%}
-coalesce("{{ f.name }}__text", cast("{{ f.name }}__native" as {{ dbt.type_string() }}))
+coalesce({{ adapter.quote(f.name ~ '__text') }}, cast({{ adapter.quote(f.name ~ '__native') }} as {{ dbt.type_string() }}))
         {%- endif -%}
     {%- else -%}
-"{{ f.name }}__text"
+{{ adapter.quote(f.name ~ '__text') }}
     {%- endif -%}
 {%- endmacro %}
 

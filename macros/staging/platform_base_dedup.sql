@@ -19,7 +19,7 @@ touched_keys as (
 
     select distinct
         {%- for k in key_out %}
-        "{{ k }}"{% if not loop.last %},{% endif %}
+        {{ adapter.quote(k) }}{% if not loop.last %},{% endif %}
         {%- endfor %}
     from projected
     where _first_failure is null
@@ -28,7 +28,7 @@ touched_keys as (
 
     select
         {%- for k in key_out %}
-        "{{ k }}"{% if not loop.last %},{% endif %}
+        {{ adapter.quote(k) }}{% if not loop.last %},{% endif %}
         {%- endfor %}
     from stale
 {%- if base.policy_fields %}
@@ -37,7 +37,7 @@ touched_keys as (
 
     select
         {%- for k in key_out %}
-        "{{ k }}"{% if not loop.last %},{% endif %}
+        {{ adapter.quote(k) }}{% if not loop.last %},{% endif %}
         {%- endfor %}
     from unseeded_policies
 {%- endif %}
@@ -63,7 +63,7 @@ candidates as {{ platform_streamed_cte(base) if not base.incremental }}(
     inner join touched_keys
         on
             {%- for k in key_out %}
-            {% if not loop.first %}and {% endif %}stored."{{ k }}" = touched_keys."{{ k }}"
+            {% if not loop.first %}and {% endif %}stored.{{ adapter.quote(k) }} = touched_keys.{{ adapter.quote(k) }}
             {%- endfor %}
     where
         (stored._record_status <> 'quarantined' or stored._reason_code = 'conflicting_duplicate')
@@ -100,22 +100,22 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by {% for k in key_out %}"{{ k }}", {% endfor %}_record_hash
+            partition by {% for k in key_out %}{{ adapter.quote(k) }}, {% endfor %}_record_hash
             order by _delivered_dt, _source_file, _line_no
         ) as _hash_seq,
         first_value(_record_hash) over (
-            partition by {% for k in key_out %}"{{ k }}"{% if not loop.last %}, {% endif %}{% endfor %}{% if dedup == 'version' %}, "{{ version_by }}"{% endif %}
+            partition by {% for k in key_out %}{{ adapter.quote(k) }}{% if not loop.last %}, {% endif %}{% endfor %}{% if dedup == 'version' %}, {{ adapter.quote(version_by) }}{% endif %}
             order by
                 {%- if dedup == 'latest' %} _delivered_dt desc, _source_file desc, _line_no desc
                 {%- else %} _delivered_dt, _source_file, _line_no{% endif %}
         ) as _winning_hash,
         {%- if dedup == 'version' %}
-        max("{{ version_by }}") over (
-            partition by {% for k in key_out %}"{{ k }}"{% if not loop.last %}, {% endif %}{% endfor %}
+        max({{ adapter.quote(version_by) }}) over (
+            partition by {% for k in key_out %}{{ adapter.quote(k) }}{% if not loop.last %}, {% endif %}{% endfor %}
         ) as _latest_version,
         {%- endif %}
         first_value(_source_file || ':' || _line_no) over (
-            partition by {% for k in key_out %}"{{ k }}"{% if not loop.last %}, {% endif %}{% endfor %}{% if dedup == 'version' %}, "{{ version_by }}"{% endif %}
+            partition by {% for k in key_out %}{{ adapter.quote(k) }}{% if not loop.last %}, {% endif %}{% endfor %}{% if dedup == 'version' %}, {{ adapter.quote(version_by) }}{% endif %}
             order by _delivered_dt, _source_file, _line_no
         ) as _first_delivery
     from (
@@ -123,7 +123,7 @@ ranked as (
             only where the key itself repeats, not just its hash) -#}
         select *{% if base.format == 'typed' %} replace (
             case
-                when count(*) over (partition by {% for k in key_out %}"{{ k }}"{% if not loop.last %}, {% endif %}{% endfor %}) > 1
+                when count(*) over (partition by {% for k in key_out %}{{ adapter.quote(k) }}{% if not loop.last %}, {% endif %}{% endfor %}) > 1
                     then {{ platform_base_record_hash(base) }}
             end as _record_hash
         ){% endif %}
@@ -138,7 +138,7 @@ ranked as (
         1 as _hash_seq,
         cast(null as {{ dbt.type_string() }}) as _winning_hash,
         {%- if dedup == 'version' %}
-        "{{ version_by }}" as _latest_version,
+        {{ adapter.quote(version_by) }} as _latest_version,
         {%- endif %}
         cast(null as {{ dbt.type_string() }}) as _first_delivery
     from candidates
@@ -155,7 +155,7 @@ deduplicated as (
             when _record_hash <> _winning_hash
                 then '{% if dedup == "latest" %}superseded{% else %}quarantined{% endif %}'
             {%- if dedup == 'version' %}
-            when "{{ version_by }}" < _latest_version then 'superseded'
+            when {{ adapter.quote(version_by) }} < _latest_version then 'superseded'
             {%- endif %}
             else 'clean'
         end as _record_status
@@ -192,6 +192,6 @@ classified as (
     macro key_hash (macros/key_hash.sql), dispatched per engine. -#}
 {% macro platform_key_hash(columns) -%}
     {%- set quoted = [] -%}
-    {%- for k in columns %}{% do quoted.append('"' ~ k ~ '"') %}{% endfor -%}
+    {%- for k in columns %}{% do quoted.append(adapter.quote(k)) %}{% endfor -%}
     {{ key_hash(quoted) }}
 {%- endmacro %}

@@ -17,13 +17,13 @@ projected as {{ platform_streamed_cte(base) }}(
         _extra_fields,
 {%- for f in base.fields if not f.drop %}
         {% if f.flag is defined -%}
-        "{{ f.name }}" is not null as {{ f.flag }}
+        {{ adapter.quote(f.name) }} is not null as {{ f.flag }}
         {%- elif f.pii is defined -%}
-        {{ pseudonymise('"' ~ f.name ~ '"') }} as {{ f.pii }}
+        {{ pseudonymise(adapter.quote(f.name)) }} as {{ f.pii }}
         {%- elif f.target_pii -%}
-        case when target_type = 'account' then {{ pseudonymise('"' ~ f.name ~ '"') }} else "{{ f.name }}" end as "{{ f.name }}"
+        case when target_type = 'account' then {{ pseudonymise(adapter.quote(f.name)) }} else {{ adapter.quote(f.name) }} end as {{ adapter.quote(f.name) }}
         {%- else -%}
-        "{{ f.name }}"
+        {{ adapter.quote(f.name) }}
         {%- endif %}{% if not loop.last %},{% endif %}
 {%- endfor %}
     from checked
@@ -49,7 +49,7 @@ final as (
         _record_hash,
         _extra_fields,
 {%- for f in base.fields if not f.drop %}
-        {{ f.flag if f.flag is defined else (f.pii if f.pii is defined else '"' ~ f.name ~ '"') }},
+        {{ f.flag if f.flag is defined else (f.pii if f.pii is defined else adapter.quote(f.name)) }},
 {%- endfor %}
         '{{ invocation_id }}' as _batch_id
     from classified

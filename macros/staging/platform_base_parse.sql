@@ -44,7 +44,7 @@ extracted as (
 {%- else %}
         false as _encoding_error,
         true as _is_object,
-        [{% for n in base.all_names %}"{{ n }}"{% if not loop.last %}, {% endif %}{% endfor %}] as _values,
+        {{ array_of(platform_base_quoted_columns(base)) }} as _values,
         string_split(_extra_columns, ',') as _extra_list
 {%- endif %}
     from source
@@ -62,7 +62,7 @@ texts as (
         _is_object,
         case when {{ array_size('_extra_list') }} > 0 then {{ array_sorted('_extra_list') }} end as _extra_fields,
 {%- for f in base.fields %}
-        {{ platform_trimmed('_values[' ~ loop.index ~ ']') }} as "{{ f.name }}__text"{% if not loop.last %},{% endif %}
+        {{ platform_trimmed(array_element('_values', loop.index)) }} as {{ adapter.quote(f.name ~ '__text') }}{% if not loop.last %},{% endif %}
 {%- endfor %}
     from extracted
 
@@ -73,7 +73,7 @@ typed as (
     select
         *,
 {%- for f in base.fields %}
-        {{ platform_base_cast(f, '"' ~ f.name ~ '__text"') }} as "{{ f.name }}"{% if not loop.last %},{% endif %}
+        {{ platform_base_cast(f, adapter.quote(f.name ~ '__text')) }} as {{ adapter.quote(f.name) }}{% if not loop.last %},{% endif %}
 {%- endfor %}
     from texts
 
@@ -81,11 +81,19 @@ typed as (
 {%- endmacro %}
 
 
-{#- The feed's field names as quoted SQL literals. -#}
+{#- The feed's field names as quoted SQL literals, and as quoted column names. -#}
 {% macro platform_base_quoted_names(base) -%}
     {%- set quoted = [] -%}
     {%- for n in base.all_names -%}
         {%- do quoted.append("'" ~ n ~ "'") -%}
+    {%- endfor -%}
+    {{ return(quoted) }}
+{%- endmacro %}
+
+{% macro platform_base_quoted_columns(base) -%}
+    {%- set quoted = [] -%}
+    {%- for n in base.all_names -%}
+        {%- do quoted.append(adapter.quote(n)) -%}
     {%- endfor -%}
     {{ return(quoted) }}
 {%- endmacro %}
@@ -140,11 +148,11 @@ texts as {{ platform_streamed_cte(base) }}(
         case when _extra_columns is not null then {{ array_sorted("string_split(_extra_columns, ',')") }} end as _extra_fields,
 {%- for f in base.fields %}
         {%- if f.type == 'str' %}
-        {{ platform_trimmed('"' ~ f.name ~ '"') }} as "{{ f.name }}__text"
+        {{ platform_trimmed(adapter.quote(f.name)) }} as {{ adapter.quote(f.name ~ '__text') }}
         {%- else %}
-        {{ platform_trimmed('"' ~ f.name ~ '__text"') }} as "{{ f.name }}__text"
+        {{ platform_trimmed(adapter.quote(f.name ~ '__text')) }} as {{ adapter.quote(f.name ~ '__text') }}
         {%- if platform_base_native(f) %},
-        "{{ f.name }}" as "{{ f.name }}__native"
+        {{ adapter.quote(f.name) }} as {{ adapter.quote(f.name ~ '__native') }}
         {%- endif %}
         {%- endif %}{% if not loop.last %},{% endif %}
 {%- endfor %}
@@ -157,13 +165,13 @@ typed as {{ platform_streamed_cte(base) }}(
     select
         *,
 {%- for f in base.fields %}
-        {%- set t = '"' ~ f.name ~ '__text"' %}
+        {%- set t = adapter.quote(f.name ~ '__text') %}
         {%- if f.type == 'str' %}
-        {{ t }} as "{{ f.name }}"
+        {{ t }} as {{ adapter.quote(f.name) }}
         {%- elif platform_base_native(f) %}
-        case when {{ t }} is null then "{{ f.name }}__native" else {{ platform_base_cast(f, t) }} end as "{{ f.name }}"
+        case when {{ t }} is null then {{ adapter.quote(f.name ~ '__native') }} else {{ platform_base_cast(f, t) }} end as {{ adapter.quote(f.name) }}
         {%- else %}
-        {{ platform_base_cast(f, t) }} as "{{ f.name }}"
+        {{ platform_base_cast(f, t) }} as {{ adapter.quote(f.name) }}
         {%- endif %}{% if not loop.last %},{% endif %}
 {%- endfor %}
     from texts
