@@ -9,3 +9,7 @@
 {% macro default__key_hash(expressions) -%}
 hash({{ expressions | join(', ') }})
 {%- endmacro %}
+
+{% macro spark__key_hash(expressions) -%}
+xxhash64({{ expressions | join(', ') }})
+{%- endmacro %}

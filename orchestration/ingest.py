@@ -1,7 +1,7 @@
 """Load landing files into the raw zone, file by file, idempotently.
 
     landing/<feed>/dt=YYYY-MM-DD/part-<n>.<ext>  ->  raw/<feed>/dt=YYYY-MM-DD/part-<n>.<ext>.<sha>.parquet
-                                                 +  raw/_files.parquet (the ledger)
+                                                 +  raw/ledger.parquet (the ledger)
 
 The raw zone is a folder of Parquet files beside the warehouse, not tables in it: every engine
 reads it in place (DuckDB with read_parquet, Spark with parquet.`path`), so a build on another
@@ -58,7 +58,8 @@ from orchestration.paths import FEEDS, DataPaths, data_paths
 
 # The ledger, in the raw zone. Older releases kept the raw zone as tables of the warehouse's
 # schema `raw`; the first run of this layout drops that schema and loads the landing zone again.
-LEDGER_FILE = "_files.parquet"
+# (not `_files`: Spark, like Hadoop, skips files whose names start with `_` or `.`)
+LEDGER_FILE = "ledger.parquet"
 LEGACY_RAW_SCHEMA = "raw"
 LEDGER_SCHEMA = pa.schema(
     [

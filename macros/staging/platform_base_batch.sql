@@ -198,8 +198,11 @@ batch_rows as (
 
 {#- Post-hook of the base models: drop stored records of a file the loader has since replaced
     (their load time is no longer the ledger's) that the run did not rewrite, e.g. lines a
-    re-delivered, shorter file no longer has. A no-op in a full refresh. -#}
+    re-delivered, shorter file no longer has. Nothing in a full refresh. -#}
 {% macro platform_base_delete_stale() -%}
+    {%- if not is_incremental() -%}
+        {{ return('') }}
+    {%- endif -%}
     delete from {{ this }} as stored
     where
         stored._source_file in (

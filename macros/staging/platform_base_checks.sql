@@ -21,7 +21,7 @@
 {#- 4: a timestamp, date or month whose text is not ISO-8601 -#}
 {%- for f in base.fields if f.type in ('ts', 'date', 'month') -%}
     {%- set when -%}
-            {{ adapter.quote(f.name ~ '__text') }} is not null and not {% if f.type == 'month' %}regexp_matches({{ adapter.quote(f.name ~ '__text') }}, '^\d{4}-\d{2}$'){% else %}{{ is_iso_timestamp(adapter.quote(f.name ~ '__text')) }}{% endif %}
+            {{ adapter.quote(f.name ~ '__text') }} is not null and not {% if f.type == 'month' %}{{ regex_matches(adapter.quote(f.name ~ '__text'), "'^\\d{4}-\\d{2}$'") }}{% else %}{{ is_iso_timestamp(adapter.quote(f.name ~ '__text')) }}{% endif %}
     {%- endset -%}
     {%- do checks.append({'reason': 'unparsable_timestamp', 'when': when, 'detail': platform_base_shown(base, f)}) -%}
 {%- endfor -%}
@@ -108,7 +108,7 @@
 {% macro platform_base_text(base, f) -%}
     {%- if base.format == 'typed' and platform_base_native(f) -%}
         {%- if f.type == 'ts' -%}
-coalesce({{ adapter.quote(f.name ~ '__text') }}, strftime({{ adapter.quote(f.name ~ '__native') }}, '%Y-%m-%dT%H:%M:%S.%f') || 'Z')
+coalesce({{ adapter.quote(f.name ~ '__text') }}, {{ iso_timestamp_text(adapter.quote(f.name ~ '__native')) }} || 'Z')
         {%- else -%}
 coalesce({{ adapter.quote(f.name ~ '__text') }}, cast({{ adapter.quote(f.name ~ '__native') }} as {{ dbt.type_string() }}))
         {%- endif -%}
@@ -181,7 +181,9 @@ checked as {{ platform_streamed_cte(base) }}(
     (platform_base_dedup), from their output values, which are their values (no field of such a
     feed is pseudonymised, dropped or flagged). -#}
 {% macro platform_base_record_hash(base) -%}
-md5(cast(to_json(struct_pack(
-            {% for f in base.fields %}"{{ f.name }}" := "{{ f.name }}"{% if not loop.last %}, {% endif %}{% endfor %}
-        )) as {{ dbt.type_string() }}))
+    {%- set pairs = [] -%}
+    {%- for f in base.fields -%}
+        {%- do pairs.append((f.name, adapter.quote(f.name))) -%}
+    {%- endfor -%}
+md5({{ json_object_text(pairs) }})
 {%- endmacro %}

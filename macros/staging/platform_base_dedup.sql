@@ -14,6 +14,11 @@
 {%- set key_out = base.key_out -%}
 {%- set dedup = base.dedup -%}
 {%- set version_by = base.version_by -%}
+{%- set record = platform_base_record_columns(base) -%}
+{%- set hashed = [] -%}
+{%- for c in record %}{% do hashed.append('shared_record_hash as _record_hash' if c == '_record_hash' else c) %}{% endfor -%}
+{%- set unhashed = [] -%}
+{%- for c in record %}{% do unhashed.append('cast(null as ' ~ dbt.type_string() ~ ') as _record_hash' if c == '_record_hash' else c) %}{% endfor -%}
 {%- if base.incremental -%}
 touched_keys as (
 
@@ -51,14 +56,14 @@ touched_keys as (
     person identifier key by its pseudonym). -#}
 candidates as {{ platform_streamed_cte(base) if not base.incremental }}(
 
-    select * exclude (_first_failure, _row_reason, _row_reason_detail)
+    select {{ record | join(', ') }}
     from projected
     where _first_failure is null
 {%- if base.incremental %}
 
-    union all by name
+    union all
 
-    select stored.* exclude (_record_status, _reason_code, _reason_detail, _batch_id)
+    select {% for c in record %}stored.{{ c }}{% if not loop.last %}, {% endif %}{% endfor %}
     from {{ this }} as stored
     inner join touched_keys
         on
@@ -98,7 +103,7 @@ shared_keys as (
 ranked as (
 
     select
-        *,
+        {{ record | join(',\n        ') }},
         row_number() over (
             partition by {% for k in key_out %}{{ adapter.quote(k) }}, {% endfor %}_record_hash
             order by _delivered_dt, _source_file, _line_no
@@ -121,20 +126,24 @@ ranked as (
     from (
         {#- a Parquet feed's records are hashed here, once the few of shared keys are picked (and
             only where the key itself repeats, not just its hash) -#}
-        select *{% if base.format == 'typed' %} replace (
-            case
-                when count(*) over (partition by {% for k in key_out %}{{ adapter.quote(k) }}{% if not loop.last %}, {% endif %}{% endfor %}) > 1
-                    then {{ platform_base_record_hash(base) }}
-            end as _record_hash
-        ){% endif %}
-        from candidates
-        where {{ platform_key_hash(key_out) }} in (select shared_keys._key_hash from shared_keys)
+        select
+            {{ (hashed if base.format == 'typed' else record) | join(',\n            ') }}
+        from (
+            select
+                *{% if base.format == 'typed' %},
+                case
+                    when count(*) over (partition by {% for k in key_out %}{{ adapter.quote(k) }}{% if not loop.last %}, {% endif %}{% endfor %}) > 1
+                        then {{ platform_base_record_hash(base) }}
+                end as shared_record_hash{% endif %}
+            from candidates
+            where {{ platform_key_hash(key_out) }} in (select shared_keys._key_hash from shared_keys)
+        ) as shared_candidates
     ) as shared
 
-    union all by name
+    union all
 
     select
-        *{% if base.format == 'typed' %} replace (cast(null as {{ dbt.type_string() }}) as _record_hash){% endif %},
+        {{ (unhashed if base.format == 'typed' else record) | join(',\n        ') }},
         1 as _hash_seq,
         cast(null as {{ dbt.type_string() }}) as _winning_hash,
         {%- if dedup == 'version' %}
@@ -149,7 +158,13 @@ ranked as (
 deduplicated as (
 
     select
-        *,
+        {{ record | join(',\n        ') }},
+        _hash_seq,
+        _winning_hash,
+        _first_delivery,
+        {%- if dedup == 'version' %}
+        _latest_version,
+        {%- endif %}
         case
             when _hash_seq > 1 then 'duplicate'
             when _record_hash <> _winning_hash
@@ -166,17 +181,18 @@ deduplicated as (
 classified as (
 
     select
-        * exclude (_first_failure, _row_reason, _row_reason_detail),
+        {{ record | join(',\n        ') }},
         'quarantined' as _record_status,
         _row_reason as _reason_code,
         _row_reason_detail as _reason_detail
     from projected
     where _first_failure is not null
 
-    union all by name
+    union all
 
     select
-        * exclude (_hash_seq, _winning_hash, _first_delivery{% if dedup == 'version' %}, _latest_version{% endif %}),
+        {{ record | join(',\n        ') }},
+        _record_status,
         case when _record_status = 'quarantined' then 'conflicting_duplicate' end as _reason_code,
         case
             when _record_status = 'quarantined'
@@ -194,4 +210,15 @@ classified as (
     {%- set quoted = [] -%}
     {%- for k in columns %}{% do quoted.append(adapter.quote(k)) %}{% endfor -%}
     {{ key_hash(quoted) }}
+{%- endmacro %}
+
+
+{#- The columns a record carries from `projected` through deduplication: its place, hash and
+    unknown fields, and its output fields (quoted), in one fixed order. -#}
+{% macro platform_base_record_columns(base) -%}
+    {%- set columns = ['_delivered_dt', '_source_file', '_line_no', '_loaded_at', '_record_hash', '_extra_fields'] -%}
+    {%- for f in base.fields if not f.drop -%}
+        {%- do columns.append(f.flag if f.flag is defined else (f.pii if f.pii is defined else adapter.quote(f.name))) -%}
+    {%- endfor -%}
+    {{ return(columns) }}
 {%- endmacro %}

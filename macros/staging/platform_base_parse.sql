@@ -28,24 +28,18 @@ extracted as (
         _loaded_at,
 {%- if base.format == 'jsonl' %}
         coalesce(_encoding_error, false) as _encoding_error,
-        coalesce(json_type(_valid_json) = 'OBJECT', false) as _is_object,
-        json_extract_string(
-            _valid_json,
-            [{% for n in base.all_names %}'$."{{ n }}"'{% if not loop.last %}, {% endif %}{% endfor %}]
-        ) as _values,
-        case
-            when json_type(_valid_json) = 'OBJECT'
-                then {{ array_filter(
-                    'json_keys(_valid_json)',
-                    'k',
-                    'not ' ~ array_has(array_of(platform_base_quoted_names(base)), 'k')
-                ) }}
-        end as _extra_list
+        {{ json_keys_of('_valid_json') }} is not null as _is_object,
+        {{ json_member_texts('_valid_json', base.all_names) }} as _values,
+        {{ array_filter(
+            json_keys_of('_valid_json'),
+            'k',
+            'not ' ~ array_has(array_of(platform_base_quoted_names(base)), 'k')
+        ) }} as _extra_list
 {%- else %}
         false as _encoding_error,
         true as _is_object,
         {{ array_of(platform_base_quoted_columns(base)) }} as _values,
-        string_split(_extra_columns, ',') as _extra_list
+        {{ split_text('_extra_columns', ',') }} as _extra_list
 {%- endif %}
     from source
 
@@ -114,9 +108,9 @@ nullif(case when {{ t }} like ' %' or {{ t }} like '% ' then trim({{ t }}) else 
         {%- elif f.type == 'bool' -%} try_cast({{ t }} as boolean)
         {%- elif f.type == 'ts' -%} {{ parse_ts_utc(t) }}
         {%- elif f.type == 'date' -%} try_cast({{ t }} as date)
-        {%- elif f.type == 'month' -%} case when regexp_matches({{ t }}, '^\d{4}-\d{2}$') then try_cast({{ t }} || '-01' as date) end
-        {%- elif f.type == 'str_list' -%} case when json_valid({{ t }}) then try_cast(json({{ t }}) as varchar[]) end
-        {%- elif f.type == 'str_split' -%} {{ array_filter(array_transform('string_split(' ~ t ~ ", ';')", 'x', 'trim(x)'), 'x', "x <> ''") }}
+        {%- elif f.type == 'month' -%} case when {{ regex_matches(t, "'^\\d{4}-\\d{2}$'") }} then try_cast({{ t }} || '-01' as date) end
+        {%- elif f.type == 'str_list' -%} {{ json_string_array(t) }}
+        {%- elif f.type == 'str_split' -%} {{ array_filter(array_transform(split_text(t, ';'), 'x', 'trim(x)'), 'x', "x <> ''") }}
         {%- else -%} {{ t }}
         {%- endif %}
 {%- endmacro %}
@@ -145,7 +139,7 @@ texts as {{ platform_streamed_cte(base) }}(
         _loaded_at,
         false as _encoding_error,
         true as _is_object,
-        case when _extra_columns is not null then {{ array_sorted("string_split(_extra_columns, ',')") }} end as _extra_fields,
+        case when _extra_columns is not null then {{ array_sorted(split_text('_extra_columns', ',')) }} end as _extra_fields,
 {%- for f in base.fields %}
         {%- if f.type == 'str' %}
         {{ platform_trimmed(adapter.quote(f.name)) }} as {{ adapter.quote(f.name ~ '__text') }}

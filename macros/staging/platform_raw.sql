@@ -52,7 +52,7 @@
 {%- endmacro %}
 
 {% macro duckdb__platform_ledger_exists() -%}
-    {%- set found = run_query("select count(*) from glob('" ~ platform_raw_zone() ~ "/_files.parquet')") -%}
+    {%- set found = run_query("select count(*) from glob('" ~ platform_raw_zone() ~ "/ledger.parquet')") -%}
     {{ return(found.columns[0].values()[0] > 0) }}
 {%- endmacro %}
 
@@ -127,24 +127,25 @@
     {%- if spec['format'] == 'jsonl' -%}
 {{ alias }}._record
     {%- else -%}
-cast(to_json(struct_pack(
-                "_delivered_dt" := {{ alias }}._delivered_dt,
-                "_source_file" := {{ alias }}._source_file,
-                "_line_no" := {{ alias }}._line_no,
-        {%- for f in spec['fields'] %}
-            {%- set column = alias ~ '."' ~ f.name ~ '"' %}
-            {%- set text = alias ~ '."' ~ f.name ~ '__text"' %}
-            {%- if spec['format'] != 'parquet' or f.type == 'str' %}
-                "{{ f.name }}" := {{ column }},
-            {%- elif f.type == 'ts' %}
-                "{{ f.name }}" := coalesce({{ text }}, strftime({{ column }}, '%Y-%m-%dT%H:%M:%S.%f') || 'Z'),
-            {%- elif platform_base_native(f) %}
-                "{{ f.name }}" := coalesce({{ text }}, cast({{ column }} as {{ dbt.type_string() }})),
-            {%- else %}
-                "{{ f.name }}" := {{ text }},
-            {%- endif %}
-        {%- endfor %}
-                "_extra_columns" := {{ alias }}._extra_columns
-            )) as {{ dbt.type_string() }})
+    {%- set pairs = [
+        ('_delivered_dt', alias ~ '._delivered_dt'),
+        ('_source_file', alias ~ '._source_file'),
+        ('_line_no', alias ~ '._line_no'),
+    ] -%}
+    {%- for f in spec['fields'] -%}
+        {%- set column = alias ~ '.' ~ adapter.quote(f.name) -%}
+        {%- set text = alias ~ '.' ~ adapter.quote(f.name ~ '__text') -%}
+        {%- if spec['format'] != 'parquet' or f.type == 'str' -%}
+            {%- do pairs.append((f.name, column)) -%}
+        {%- elif f.type == 'ts' -%}
+            {%- do pairs.append((f.name, 'coalesce(' ~ text ~ ', ' ~ iso_timestamp_text(column) ~ " || 'Z')")) -%}
+        {%- elif platform_base_native(f) -%}
+            {%- do pairs.append((f.name, 'coalesce(' ~ text ~ ', cast(' ~ column ~ ' as ' ~ dbt.type_string() ~ '))')) -%}
+        {%- else -%}
+            {%- do pairs.append((f.name, text)) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- do pairs.append(('_extra_columns', alias ~ '._extra_columns')) -%}
+{{ json_object_text(pairs) }}
     {%- endif -%}
 {%- endmacro %}

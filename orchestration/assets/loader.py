@@ -1,7 +1,7 @@
 """The loader as assets: one asset per raw feed and the ledger, materialized by one call of the Python loader.
 
 The loader (orchestration/ingest.py) is idempotent: it keeps a ledger of every landing file in
-the raw zone (`raw/_files.parquet`) and only reads files it has not seen. So a partitioned run loads whatever is new;
+the raw zone (`raw/ledger.parquet`) and only reads files it has not seen. So a partitioned run loads whatever is new;
 the dbt models then pick the run's delivery-day window.
 """
 

@@ -286,7 +286,7 @@ def test_a_period_the_data_does_not_cover_is_refused_or_marked_partial(export, d
     paths = data_paths(data_copy)
     with _marts(data_copy) as con:
         first, last = con.execute(
-            f"select min(delivered_dt), max(delivered_dt) from read_parquet('{paths.raw_zone}/_files.parquet') "
+            f"select min(delivered_dt), max(delivered_dt) from read_parquet('{paths.raw_zone}/ledger.parquet') "
             "where feed in ('reports', 'review_events', 'enforcement_actions', 'rule_hits', 'appeals', "
             "'prevalence_samples')"
         ).fetchone()

@@ -174,7 +174,7 @@ def test_run_killed_half_way_recovers_to_the_same_tables(
     def dying_write(paths, rows):
         calls["n"] += 1
         if calls["n"] == 5:  # killed while writing the ledger: a half-written temporary file
-            ledger_path(paths).with_name("._files.parquet.tmp").write_bytes(b"PAR1 half")
+            ledger_path(paths).with_name(".ledger.parquet.tmp").write_bytes(b"PAR1 half")
             raise KeyboardInterrupt
         return real_write(paths, rows)
 

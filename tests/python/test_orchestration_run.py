@@ -145,7 +145,7 @@ def test_source_freshness_job_reports_each_feed_against_the_clock(clean_run: Pat
         latest = dict(
             con.execute(
                 "select feed, max(cast(delivered_dt as date)) "
-                f"from read_parquet('{data_paths(clean_run).raw_zone}/_files.parquet') group by feed"
+                f"from read_parquet('{data_paths(clean_run).raw_zone}/ledger.parquet') group by feed"
             ).fetchall()
         )
     finally:

@@ -525,7 +525,7 @@ def test_impression_counts_delivered_as_text_are_parsed_and_checked(warehouse: P
     # the day's records exactly: raw = clean + quarantined + duplicates + superseded
     raw_file = query(
         built,
-        f"select raw_file from read_parquet('{data_dir}/raw/_files.parquet') "
+        f"select raw_file from read_parquet('{data_dir}/raw/ledger.parquet') "
         "where path like '%dt=2026-10-02/part-2.parquet'",
     )[0][0]
     con = duckdb.connect()

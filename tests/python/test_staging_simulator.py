@@ -59,7 +59,7 @@ def sim(xs_data_dir: Path) -> tuple[Path, dict]:
 
 def _ledger(warehouse: Path) -> str:
     """The loader's ledger beside a warehouse, as a DuckDB relation."""
-    return f"read_parquet('{warehouse.parent / 'raw' / '_files.parquet'}')"
+    return f"read_parquet('{warehouse.parent / 'raw' / 'ledger.parquet'}')"
 
 def _reason(kind: str) -> str | None:
     kind = KIND_TO_REASON.get(kind, kind)

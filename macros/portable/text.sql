@@ -1,0 +1,84 @@
+{#- Text, JSON and time formatting whose functions differ between DuckDB and Spark. Spark reads
+    string literals as written (profile: spark.sql.parser.escapedStringLiterals), as DuckDB does,
+    so a regular expression is the same literal on both. -#}
+
+
+{#- Whether text matches a regular expression (anywhere, unless anchored). -#}
+{% macro regex_matches(expr, pattern) -%}
+    {{ return(adapter.dispatch('regex_matches', 'integrity')(expr, pattern)) }}
+{%- endmacro %}
+
+{% macro duckdb__regex_matches(expr, pattern) -%}
+    regexp_matches({{ expr }}, {{ pattern }})
+{%- endmacro %}
+
+{% macro spark__regex_matches(expr, pattern) -%}
+    ({{ expr }} rlike {{ pattern }})
+{%- endmacro %}
+
+{% macro default__regex_matches(expr, pattern) -%}
+    {{ exceptions.raise_compiler_error("regex_matches: no implementation for the " ~ adapter.type() ~ " adapter") }}
+{%- endmacro %}
+
+
+{#- Text split at a literal one-character separator, as an array. -#}
+{% macro split_text(expr, separator) -%}
+    {{ return(adapter.dispatch('split_text', 'integrity')(expr, separator)) }}
+{%- endmacro %}
+
+{% macro duckdb__split_text(expr, separator) -%}
+    string_split({{ expr }}, '{{ separator }}')
+{%- endmacro %}
+
+{% macro spark__split_text(expr, separator) -%}
+    split({{ expr }}, '\\Q{{ separator }}\\E')
+{%- endmacro %}
+
+{% macro default__split_text(expr, separator) -%}
+    {{ exceptions.raise_compiler_error("split_text: no implementation for the " ~ adapter.type() ~ " adapter") }}
+{%- endmacro %}
+
+
+{#- A timestamp as ISO-8601 text with microseconds and no zone: 2026-10-01T12:00:00.000000. -#}
+{% macro iso_timestamp_text(expr) -%}
+    {{ return(adapter.dispatch('iso_timestamp_text', 'integrity')(expr)) }}
+{%- endmacro %}
+
+{% macro duckdb__iso_timestamp_text(expr) -%}
+    strftime({{ expr }}, '%Y-%m-%dT%H:%M:%S.%f')
+{%- endmacro %}
+
+{% macro spark__iso_timestamp_text(expr) -%}
+    date_format({{ expr }}, 'yyyy-MM-dd''T''HH:mm:ss.SSSSSS')
+{%- endmacro %}
+
+{% macro default__iso_timestamp_text(expr) -%}
+    {{ exceptions.raise_compiler_error("iso_timestamp_text: no implementation for the " ~ adapter.type() ~ " adapter") }}
+{%- endmacro %}
+
+
+{#- One JSON object as text from (key, SQL expression) pairs, in their order, nulls written as
+    null. -#}
+{% macro json_object_text(pairs) -%}
+    {{ return(adapter.dispatch('json_object_text', 'integrity')(pairs)) }}
+{%- endmacro %}
+
+{% macro duckdb__json_object_text(pairs) -%}
+    cast(to_json(struct_pack(
+        {%- for key, value in pairs %}
+        "{{ key }}" := {{ value }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    )) as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{% macro spark__json_object_text(pairs) -%}
+    to_json(named_struct(
+        {%- for key, value in pairs %}
+        '{{ key }}', {{ value }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    ), map('ignoreNullFields', 'false'))
+{%- endmacro %}
+
+{% macro default__json_object_text(pairs) -%}
+    {{ exceptions.raise_compiler_error("json_object_text: no implementation for the " ~ adapter.type() ~ " adapter") }}
+{%- endmacro %}
