@@ -59,3 +59,18 @@
 {% macro default__count_distinct_elements(expr) -%}
     {{ exceptions.raise_compiler_error("count_distinct_elements: no implementation for the " ~ adapter.type() ~ " adapter") }}
 {%- endmacro %}
+
+
+{#- The first row of each group, as a query: `columns` (names) of `relation` (a CTE or relation
+    name), one row per `partition_by`, the first by `order_by` (SQL lists). Written as a ranked
+    subquery, which every engine reads (DuckDB's `qualify` is not portable). -#}
+{% macro first_row_per(relation, columns, partition_by, order_by) -%}
+    select {{ columns | join(', ') }}
+    from (
+        select
+            {{ columns | join(', ') }},
+            row_number() over (partition by {{ partition_by }} order by {{ order_by }}) as _row_rank
+        from {{ relation }}
+    ) as ranked
+    where _row_rank = 1
+{%- endmacro %}

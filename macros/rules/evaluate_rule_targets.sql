@@ -68,31 +68,12 @@
     -- the one detector (of `hits`) whose first hit on a target came first; a candidate is
     -- measured on its own, as if it alone were added to production
     first_detectors as (
-        select
-            hit_source,
-            rule_id,
-            rule_version,
-            status,
-            target_type,
-            target_id
-        from (
-            select
-                hit_source,
-                rule_id,
-                rule_version,
-                status,
-                target_type,
-                target_id,
-                row_number() over (
-                    partition by
-                        target_type,
-                        target_id,
-                        case when status = 'candidate' then rule_id || ':' || rule_version end
-                    order by first_hit_at asc, rule_id asc, rule_version asc, status asc, hit_source asc
-                ) as detector_rank
-            from first_hits
-        ) as ranked
-        where detector_rank = 1
+        {{ first_row_per(
+            'first_hits',
+            ['hit_source', 'rule_id', 'rule_version', 'status', 'target_type', 'target_id'],
+            "target_type, target_id, case when status = 'candidate' then rule_id || ':' || rule_version end",
+            'first_hit_at asc, rule_id asc, rule_version asc, status asc, hit_source asc'
+        ) }}
     ),
 
     owners as (
@@ -133,32 +114,12 @@
     ),
 
     item_first_hits as (
-        select
-            hit_source,
-            rule_id,
-            rule_version,
-            status,
-            target_type,
-            target_id,
-            content_id,
-            first_hit_at
-        from (
-            select
-                hit_source,
-                rule_id,
-                rule_version,
-                status,
-                target_type,
-                target_id,
-                content_id,
-                first_hit_at,
-                row_number() over (
-                    partition by hit_source, rule_id, rule_version, status, content_id
-                    order by first_hit_at asc, case when target_type = 'content' then 0 else 1 end asc
-                ) as hit_rank
-            from item_hits
-        ) as ranked
-        where hit_rank = 1
+        {{ first_row_per(
+            'item_hits',
+            ['hit_source', 'rule_id', 'rule_version', 'status', 'target_type', 'target_id', 'content_id', 'first_hit_at'],
+            'hit_source, rule_id, rule_version, status, content_id',
+            "first_hit_at asc, case when target_type = 'content' then 0 else 1 end asc"
+        ) }}
     ),
 
     exposure as (

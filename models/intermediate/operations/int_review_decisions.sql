@@ -35,24 +35,17 @@ decided as (
 ),
 
 -- the latest audit of a review is its gold answer
-audits_ranked as (
-    select
-        review_id,
-        gold_decision,
-        gold_policy_code,
-        audited_at,
-        row_number() over (partition by review_id order by audited_at desc, audit_id desc) as audit_rank
-    from {{ ref('stg_platform__qa_audits') }}
+qa_audits as (
+    select * from {{ ref('stg_platform__qa_audits') }}
 ),
 
 audits as (
-    select
-        review_id,
-        gold_decision,
-        gold_policy_code,
-        audited_at
-    from audits_ranked
-    where audit_rank = 1
+    {{ first_row_per(
+        'qa_audits',
+        ['review_id', 'gold_decision', 'gold_policy_code', 'audited_at'],
+        'review_id',
+        'audited_at desc, audit_id desc'
+    ) }}
 ),
 
 final as (

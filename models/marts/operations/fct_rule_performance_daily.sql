@@ -155,12 +155,10 @@ driven_action_candidates as (
         hits.rule_id,
         hits.rule_version,
         hits.status,
+        hits.hit_at,
         actions.action_id,
         actions.decided_at,
-        actions.is_reversed,
-        row_number() over (
-            partition by actions.action_id order by hits.hit_at desc, hits.status asc
-        ) as hit_rank
+        actions.is_reversed
     from {{ ref('int_enforcement_actions_classified') }} as actions
     inner join hits
         on
@@ -171,16 +169,12 @@ driven_action_candidates as (
 ),
 
 driven_actions as (
-    select
-        hit_source,
-        rule_id,
-        rule_version,
-        status,
-        action_id,
-        decided_at,
-        is_reversed
-    from driven_action_candidates
-    where hit_rank = 1
+    {{ first_row_per(
+        'driven_action_candidates',
+        ['hit_source', 'rule_id', 'rule_version', 'status', 'action_id', 'decided_at', 'is_reversed'],
+        'action_id',
+        'hit_at desc, status asc'
+    ) }}
 ),
 
 driven_action_days as (
