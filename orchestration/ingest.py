@@ -196,8 +196,7 @@ def _duck_literal(path: Path) -> str:
 def ledger_sql(paths: DataPaths) -> str:
     """DuckDB SQL for the ledger's rows (for tools and tests)."""
     if not ledger_path(paths).is_file():
-        columns = ", ".join(f'cast(null as {_duck_type(f.type)}) as "{f.name}"' for f in LEDGER_SCHEMA)
-        return f"select {columns} where false"
+        return _empty_select(LEDGER_SCHEMA)
     return f"select * from read_parquet({_duck_literal(ledger_path(paths))})"
 
 
@@ -459,12 +458,15 @@ def raw_rows_sql(paths: DataPaths, feed: str) -> str:
     ledger = read_ledger(paths).to_pylist()
     files = sorted(r["raw_file"] for r in ledger if r["feed"] == feed and r["raw_file"] is not None)
     if not files:
-        columns = ", ".join(
-            f'cast(null as {_duck_type(f.type)}) as "{f.name}"' for f in raw_zone_schema(feed)
-        )
-        return f"select {columns} where false"
+        return _empty_select(raw_zone_schema(feed))
     listed = ", ".join(_duck_literal(paths.raw_zone / f) for f in files)
     return f"select * from read_parquet([{listed}], hive_partitioning = false)"
+
+
+def _empty_select(schema: pa.Schema) -> str:
+    """DuckDB SQL for no rows with the schema's columns, typed."""
+    columns = ", ".join(f'cast(null as {_duck_type(f.type)}) as "{f.name}"' for f in schema)
+    return f"select {columns} where false"
 
 
 def _duck_type(typ: pa.DataType) -> str:

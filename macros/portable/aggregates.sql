@@ -4,6 +4,13 @@
     dispatched implementation. -#}
 
 
+{#- The default__ implementation of a portable macro: a compile error naming the macro and the
+    adapter that has no implementation of it. -#}
+{% macro no_engine_implementation(name) -%}
+    {{ exceptions.raise_compiler_error(name ~ ": no implementation for the " ~ adapter.type() ~ " adapter") }}
+{%- endmacro %}
+
+
 {#- The continuous (interpolated) quantile of expr at fraction, an aggregate: DuckDB's
     quantile_cont and Spark's percentile interpolate the same way (between the two closest ranks).
     A `filter (where ...)` clause may follow it. -#}
@@ -20,7 +27,7 @@
 {%- endmacro %}
 
 {% macro default__percentile_cont(expr, fraction) -%}
-    {{ exceptions.raise_compiler_error("percentile_cont: no implementation for the " ~ adapter.type() ~ " adapter") }}
+    {{ no_engine_implementation('percentile_cont') }}
 {%- endmacro %}
 
 
@@ -38,7 +45,7 @@
 {%- endmacro %}
 
 {% macro default__sorted_distinct_list(expr) -%}
-    {{ exceptions.raise_compiler_error("sorted_distinct_list: no implementation for the " ~ adapter.type() ~ " adapter") }}
+    {{ no_engine_implementation('sorted_distinct_list') }}
 {%- endmacro %}
 
 
@@ -57,7 +64,7 @@
 {%- endmacro %}
 
 {% macro default__count_distinct_elements(expr) -%}
-    {{ exceptions.raise_compiler_error("count_distinct_elements: no implementation for the " ~ adapter.type() ~ " adapter") }}
+    {{ no_engine_implementation('count_distinct_elements') }}
 {%- endmacro %}
 
 

@@ -15,7 +15,7 @@
 {%- endmacro %}
 
 {% macro default__type_array_string() -%}
-    {{ exceptions.raise_compiler_error("type_array_string: no implementation for the " ~ adapter.type() ~ " adapter") }}
+    {{ no_engine_implementation('type_array_string') }}
 {%- endmacro %}
 
 
@@ -33,7 +33,7 @@
 {%- endmacro %}
 
 {% macro default__array_size(expr) -%}
-    {{ exceptions.raise_compiler_error("array_size: no implementation for the " ~ adapter.type() ~ " adapter") }}
+    {{ no_engine_implementation('array_size') }}
 {%- endmacro %}
 
 
@@ -52,7 +52,7 @@
 {%- endmacro %}
 
 {% macro default__array_filter(expr, element, condition) -%}
-    {{ exceptions.raise_compiler_error("array_filter: no implementation for the " ~ adapter.type() ~ " adapter") }}
+    {{ no_engine_implementation('array_filter') }}
 {%- endmacro %}
 
 
@@ -70,7 +70,7 @@
 {%- endmacro %}
 
 {% macro default__array_transform(expr, element, expression) -%}
-    {{ exceptions.raise_compiler_error("array_transform: no implementation for the " ~ adapter.type() ~ " adapter") }}
+    {{ no_engine_implementation('array_transform') }}
 {%- endmacro %}
 
 
@@ -88,7 +88,7 @@
 {%- endmacro %}
 
 {% macro default__array_sorted_distinct(expr) -%}
-    {{ exceptions.raise_compiler_error("array_sorted_distinct: no implementation for the " ~ adapter.type() ~ " adapter") }}
+    {{ no_engine_implementation('array_sorted_distinct') }}
 {%- endmacro %}
 
 
@@ -106,7 +106,7 @@
 {%- endmacro %}
 
 {% macro default__array_sorted(expr) -%}
-    {{ exceptions.raise_compiler_error("array_sorted: no implementation for the " ~ adapter.type() ~ " adapter") }}
+    {{ no_engine_implementation('array_sorted') }}
 {%- endmacro %}
 
 
@@ -124,7 +124,7 @@
 {%- endmacro %}
 
 {% macro default__array_has(expr, value) -%}
-    {{ exceptions.raise_compiler_error("array_has: no implementation for the " ~ adapter.type() ~ " adapter") }}
+    {{ no_engine_implementation('array_has') }}
 {%- endmacro %}
 
 
@@ -142,7 +142,7 @@
 {%- endmacro %}
 
 {% macro default__arrays_overlap(left, right) -%}
-    {{ exceptions.raise_compiler_error("arrays_overlap: no implementation for the " ~ adapter.type() ~ " adapter") }}
+    {{ no_engine_implementation('arrays_overlap') }}
 {%- endmacro %}
 
 
@@ -160,7 +160,7 @@
 {%- endmacro %}
 
 {% macro default__array_of(items) -%}
-    {{ exceptions.raise_compiler_error("array_of: no implementation for the " ~ adapter.type() ~ " adapter") }}
+    {{ no_engine_implementation('array_of') }}
 {%- endmacro %}
 
 
@@ -178,5 +178,5 @@
 {%- endmacro %}
 
 {% macro default__array_element(expr, position) -%}
-    {{ exceptions.raise_compiler_error("array_element: no implementation for the " ~ adapter.type() ~ " adapter") }}
+    {{ no_engine_implementation('array_element') }}
 {%- endmacro %}

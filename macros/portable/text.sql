@@ -17,7 +17,7 @@
 {%- endmacro %}
 
 {% macro default__regex_matches(expr, pattern) -%}
-    {{ exceptions.raise_compiler_error("regex_matches: no implementation for the " ~ adapter.type() ~ " adapter") }}
+    {{ no_engine_implementation('regex_matches') }}
 {%- endmacro %}
 
 
@@ -35,7 +35,7 @@
 {%- endmacro %}
 
 {% macro default__split_text(expr, separator) -%}
-    {{ exceptions.raise_compiler_error("split_text: no implementation for the " ~ adapter.type() ~ " adapter") }}
+    {{ no_engine_implementation('split_text') }}
 {%- endmacro %}
 
 
@@ -53,7 +53,7 @@
 {%- endmacro %}
 
 {% macro default__iso_timestamp_text(expr) -%}
-    {{ exceptions.raise_compiler_error("iso_timestamp_text: no implementation for the " ~ adapter.type() ~ " adapter") }}
+    {{ no_engine_implementation('iso_timestamp_text') }}
 {%- endmacro %}
 
 
@@ -80,5 +80,5 @@
 {%- endmacro %}
 
 {% macro default__json_object_text(pairs) -%}
-    {{ exceptions.raise_compiler_error("json_object_text: no implementation for the " ~ adapter.type() ~ " adapter") }}
+    {{ no_engine_implementation('json_object_text') }}
 {%- endmacro %}

@@ -45,8 +45,9 @@
 {%- endmacro %}
 
 
-{#- Whether the raw zone has a ledger yet (the loader writes one at its first run, and `integrity`
-    before any dbt command; a plain `dbt build` before any load reads no raw file). -#}
+{#- Whether the raw zone has a ledger yet: the loader writes one at its first run, so only a plain
+    `dbt build` before any load finds none (and reads no raw file). Spark has no cheap file test
+    in SQL: there the ledger is assumed, and a build before any load fails on the missing file. -#}
 {% macro platform_ledger_exists() -%}
     {{ return(adapter.dispatch('platform_ledger_exists', 'integrity')()) }}
 {%- endmacro %}
