@@ -81,3 +81,28 @@
     ) as ranked
     where _row_rank = 1
 {%- endmacro %}
+
+
+{#- expr, unchanged, computed where it is written: the engine's optimiser may not move filters on
+    it below this point, nor substitute its definition into the filters and expressions above it.
+    Spark needs this where a long chain of CTEs derives one value from many (the base models'
+    first failing check): without it the optimiser pushes the filter `_first_failure is null`
+    down to the raw scan and inlines every expression it depends on into it, a plan of millions
+    of characters (the xs accounts model took 511 s instead of 8 s). Spark keeps a projection with
+    a non-deterministic expression in place, so the barrier is a condition that always holds on
+    spark_partition_id(). DuckDB needs nothing. -#}
+{% macro optimizer_barrier(expr) -%}
+    {{ return(adapter.dispatch('optimizer_barrier', 'integrity')(expr)) }}
+{%- endmacro %}
+
+{% macro duckdb__optimizer_barrier(expr) -%}
+    {{ expr }}
+{%- endmacro %}
+
+{% macro spark__optimizer_barrier(expr) -%}
+    case when spark_partition_id() >= 0 then {{ expr }} end
+{%- endmacro %}
+
+{% macro default__optimizer_barrier(expr) -%}
+    {{ no_engine_implementation('optimizer_barrier') }}
+{%- endmacro %}

@@ -30,8 +30,10 @@
     string_split({{ expr }}, '{{ separator }}')
 {%- endmacro %}
 
+{#- Spark's split takes a regular expression: the separator quoted (\Q...\E, one backslash each:
+    the profile reads string literals as written). -#}
 {% macro spark__split_text(expr, separator) -%}
-    split({{ expr }}, '\\Q{{ separator }}\\E')
+    split({{ expr }}, '\Q{{ separator }}\E')
 {%- endmacro %}
 
 {% macro default__split_text(expr, separator) -%}

@@ -139,13 +139,17 @@ first_failures as {{ platform_streamed_cte(base) }}(
 
     select
         typed.*,
-        {#- each check's condition is evaluated once: the number of the first that fails -#}
+        {#- each check's condition is evaluated once: the number of the first that fails (behind
+            an optimiser barrier: Spark would otherwise inline every check into each filter on it) -#}
+        {%- set first_failure -%}
         case
 {%- for c in checks %}
             when {{ c.when }}
                 then {{ loop.index }}
 {%- endfor %}
-        end as _first_failure
+        end
+        {%- endset %}
+        {{ optimizer_barrier(first_failure) }} as _first_failure
     from typed
 
 ),
