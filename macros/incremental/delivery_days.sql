@@ -80,16 +80,16 @@
         select
             content_id,
             'window:' || scope_country
-            || ':' || coalesce(cast(created_at as varchar), '-')
-            || ':' || coalesce(cast(first_signal_at as varchar), '-')
-            || ':' || coalesce(cast(exposure_end_at as varchar), '-') as item_part
+            || ':' || coalesce(cast(created_at as {{ dbt.type_string() }}), '-')
+            || ':' || coalesce(cast(first_signal_at as {{ dbt.type_string() }}), '-')
+            || ':' || coalesce(cast(exposure_end_at as {{ dbt.type_string() }}), '-') as item_part
         from {{ ref('int_content_exposure_windows') }}
         union all
         select
             content_id,
             'pause:' || scope_country
-            || ':' || coalesce(cast(paused_from as varchar), '-')
-            || ':' || coalesce(cast(paused_to as varchar), '-') as item_part
+            || ':' || coalesce(cast(paused_from as {{ dbt.type_string() }}), '-')
+            || ':' || coalesce(cast(paused_to as {{ dbt.type_string() }}), '-') as item_part
         from {{ ref('int_content_exposure_pauses') }}
     ) as item_parts
     where content_id in (

@@ -36,7 +36,7 @@ item_domains as (
     from {{ ref('stg_platform__content') }} as catalogue
     inner join accounts
         on catalogue.owner_account_key = accounts.account_key
-    cross join unnest(catalogue.link_domains) as domains (link_domain)
+    {{ lateral_unnest('catalogue.link_domains', 'domains', 'link_domain') }}
 ),
 
 established_use as (
@@ -97,9 +97,9 @@ new_account_items as (
     select
         {{ days }}.day_start,
         '{{ s.new_account_days }}/{{ s.established_accounts }}/{{ s.min_accounts }}/{{ s.window_hours }}/{{ s.iterations }}:'
-        || cast(coalesce(sum(posted_days.items), 0) as varchar)
+        || cast(coalesce(sum(posted_days.items), 0) as {{ dbt.type_string() }})
         || ':'
-        || cast(coalesce(sum(posted_days.checksum), 0) as varchar) as _inputs_fingerprint
+        || cast(coalesce(sum(posted_days.checksum), 0) as {{ dbt.type_string() }}) as _inputs_fingerprint
     from {{ days }}
     left join (
         select

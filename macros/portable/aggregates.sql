@@ -106,3 +106,39 @@
 {% macro default__optimizer_barrier(expr) -%}
     {{ no_engine_implementation('optimizer_barrier') }}
 {%- endmacro %}
+
+
+{#- An aggregate: the value of expr on the row with the smallest ordering (ties: any of them). -#}
+{% macro min_by(expr, ordering) -%}
+    {{ return(adapter.dispatch('min_by', 'integrity')(expr, ordering)) }}
+{%- endmacro %}
+
+{% macro duckdb__min_by(expr, ordering) -%}
+    arg_min({{ expr }}, {{ ordering }})
+{%- endmacro %}
+
+{% macro spark__min_by(expr, ordering) -%}
+    min_by({{ expr }}, {{ ordering }})
+{%- endmacro %}
+
+{% macro default__min_by(expr, ordering) -%}
+    {{ no_engine_implementation('min_by') }}
+{%- endmacro %}
+
+
+{#- The seconds from timestamp start to timestamp end, a double (negative when end is earlier). -#}
+{% macro seconds_between(start, end) -%}
+    {{ return(adapter.dispatch('seconds_between', 'integrity')(start, end)) }}
+{%- endmacro %}
+
+{% macro duckdb__seconds_between(start, end) -%}
+    epoch({{ end }} - {{ start }})
+{%- endmacro %}
+
+{% macro spark__seconds_between(start, end) -%}
+    (cast(unix_micros({{ end }}) - unix_micros({{ start }}) as double) / 1e6)
+{%- endmacro %}
+
+{% macro default__seconds_between(start, end) -%}
+    {{ no_engine_implementation('seconds_between') }}
+{%- endmacro %}

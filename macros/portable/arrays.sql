@@ -28,8 +28,10 @@
     len({{ expr }})
 {%- endmacro %}
 
+{#- Spark's size is an int, and -1 for null (legacy behaviour outside ANSI mode): a bigint, null
+    for null, as DuckDB's len. -#}
 {% macro spark__array_size(expr) -%}
-    size({{ expr }})
+    cast(case when {{ expr }} is not null then size({{ expr }}) end as bigint)
 {%- endmacro %}
 
 {% macro default__array_size(expr) -%}
@@ -179,4 +181,183 @@
 
 {% macro default__array_element(expr, position) -%}
     {{ no_engine_implementation('array_element') }}
+{%- endmacro %}
+
+
+{#- An empty array of the array type array_type (type_array_string(), type_struct_array(...)). -#}
+{% macro empty_array(array_type) -%}
+    {{ return(adapter.dispatch('empty_array', 'integrity')(array_type)) }}
+{%- endmacro %}
+
+{% macro duckdb__empty_array(array_type) -%}
+    cast([] as {{ array_type }})
+{%- endmacro %}
+
+{% macro spark__empty_array(array_type) -%}
+    cast(array() as {{ array_type }})
+{%- endmacro %}
+
+{% macro default__empty_array(array_type) -%}
+    {{ no_engine_implementation('empty_array') }}
+{%- endmacro %}
+
+
+{#- The type of an array of structs, from fields: a list of [name, type] pairs, each type
+    'string', 'bigint' or 'double'. -#}
+{% macro type_struct_array(fields) -%}
+    {{ return(adapter.dispatch('type_struct_array', 'integrity')(fields)) }}
+{%- endmacro %}
+
+{% macro duckdb__type_struct_array(fields) -%}
+    {%- set parts = [] -%}
+    {%- for f in fields %}{% do parts.append(f[0] ~ ' ' ~ ('varchar' if f[1] == 'string' else f[1])) %}{% endfor -%}
+    struct({{ parts | join(', ') }})[]
+{%- endmacro %}
+
+{% macro spark__type_struct_array(fields) -%}
+    {%- set parts = [] -%}
+    {%- for f in fields %}{% do parts.append(f[0] ~ ':' ~ f[1]) %}{% endfor -%}
+    array<struct<{{ parts | join(',') }}>>
+{%- endmacro %}
+
+{% macro default__type_struct_array(fields) -%}
+    {{ no_engine_implementation('type_struct_array') }}
+{%- endmacro %}
+
+
+{#- A struct value from pairs: a list of [name, expression]. -#}
+{% macro struct_of(pairs) -%}
+    {{ return(adapter.dispatch('struct_of', 'integrity')(pairs)) }}
+{%- endmacro %}
+
+{% macro duckdb__struct_of(pairs) -%}
+    {%- set parts = [] -%}
+    {%- for p in pairs %}{% do parts.append("'" ~ p[0] ~ "': " ~ p[1]) %}{% endfor -%}
+    { {{- parts | join(', ') -}} }
+{%- endmacro %}
+
+{% macro spark__struct_of(pairs) -%}
+    {%- set parts = [] -%}
+    {%- for p in pairs %}{% do parts.append("'" ~ p[0] ~ "', " ~ p[1]) %}{% endfor -%}
+    named_struct({{ parts | join(', ') }})
+{%- endmacro %}
+
+{% macro default__struct_of(pairs) -%}
+    {{ no_engine_implementation('struct_of') }}
+{%- endmacro %}
+
+
+{#- In a select list: one row per element of the array expr (none for an empty or null array).
+    At most one per select list (Spark allows one generator). -#}
+{% macro unnest_rows(expr) -%}
+    {{ return(adapter.dispatch('unnest_rows', 'integrity')(expr)) }}
+{%- endmacro %}
+
+{% macro duckdb__unnest_rows(expr) -%}
+    unnest({{ expr }})
+{%- endmacro %}
+
+{% macro spark__unnest_rows(expr) -%}
+    explode({{ expr }})
+{%- endmacro %}
+
+{% macro default__unnest_rows(expr) -%}
+    {{ no_engine_implementation('unnest_rows') }}
+{%- endmacro %}
+
+
+{#- In a from clause, after the relations it reads (and after their joins: nothing may be joined
+    after it): each row once per element of the array expr, the element as alias.column. -#}
+{% macro lateral_unnest(expr, alias, column) -%}
+    {{ return(adapter.dispatch('lateral_unnest', 'integrity')(expr, alias, column)) }}
+{%- endmacro %}
+
+{% macro duckdb__lateral_unnest(expr, alias, column) -%}
+    cross join unnest({{ expr }}) as {{ alias }} ({{ column }})
+{%- endmacro %}
+
+{% macro spark__lateral_unnest(expr, alias, column) -%}
+    lateral view explode({{ expr }}) {{ alias }} as {{ column }}
+{%- endmacro %}
+
+{% macro default__lateral_unnest(expr, alias, column) -%}
+    {{ no_engine_implementation('lateral_unnest') }}
+{%- endmacro %}
+
+
+{#- In a select list: one row per day from start to end (dates, both included). -#}
+{% macro day_rows(start, end) -%}
+    {{ return(adapter.dispatch('day_rows', 'integrity')(start, end)) }}
+{%- endmacro %}
+
+{% macro duckdb__day_rows(start, end) -%}
+    cast(unnest(generate_series(cast({{ start }} as timestamp), cast({{ end }} as timestamp), interval 1 day)) as date)
+{%- endmacro %}
+
+{% macro spark__day_rows(start, end) -%}
+    explode(sequence(cast({{ start }} as date), cast({{ end }} as date), interval 1 day))
+{%- endmacro %}
+
+{% macro default__day_rows(start, end) -%}
+    {{ no_engine_implementation('day_rows') }}
+{%- endmacro %}
+
+
+{#- In a select list: one row per integer from start to end (both included), as bigint. -#}
+{% macro integer_rows(start, end) -%}
+    {{ return(adapter.dispatch('integer_rows', 'integrity')(start, end)) }}
+{%- endmacro %}
+
+{% macro duckdb__integer_rows(start, end) -%}
+    unnest(generate_series({{ start }}, {{ end }}))
+{%- endmacro %}
+
+{% macro spark__integer_rows(start, end) -%}
+    explode(sequence(cast({{ start }} as bigint), cast({{ end }} as bigint)))
+{%- endmacro %}
+
+{% macro default__integer_rows(start, end) -%}
+    {{ no_engine_implementation('integer_rows') }}
+{%- endmacro %}
+
+
+{#- An aggregate: the values of expr in the group as an array, ordered by order_by (a list of
+    [expression, 'asc' | 'desc'] pairs, the last a unique tie-break), the first `limit` of them
+    when limit is given. Spark sorts structs of the keys with a comparator written from the
+    pairs (keys must not be null). -#}
+{% macro ordered_list(expr, order_by, limit=none) -%}
+    {{ return(adapter.dispatch('ordered_list', 'integrity')(expr, order_by, limit)) }}
+{%- endmacro %}
+
+{% macro duckdb__ordered_list(expr, order_by, limit) -%}
+    {%- set keys = [] -%}
+    {%- for key in order_by %}{% do keys.append(key[0] ~ ' ' ~ key[1]) %}{% endfor -%}
+    list({{ expr }} order by {{ keys | join(', ') }}){% if limit %}[1:{{ limit }}]{% endif %}
+{%- endmacro %}
+
+{% macro spark__ordered_list(expr, order_by, limit) -%}
+    {%- set fields = [] -%}
+    {%- for key in order_by %}{% do fields.append(key[0] ~ ' as k' ~ loop.index) %}{% endfor -%}
+    {%- set sorted -%}
+    transform(
+        array_sort(
+            collect_list(struct({{ fields | join(', ') }}, {{ expr }} as v)),
+            (l, r) -> case
+            {%- for key in order_by %}
+                {%- set before = '<' if key[1] == 'asc' else '>' %}
+                {%- set after = '>' if key[1] == 'asc' else '<' %}
+                when l.k{{ loop.index }} {{ before }} r.k{{ loop.index }} then -1
+                when l.k{{ loop.index }} {{ after }} r.k{{ loop.index }} then 1
+            {%- endfor %}
+                else 0
+            end
+        ),
+        s -> s.v
+    )
+    {%- endset -%}
+    {%- if limit %}slice({{ sorted }}, 1, {{ limit }}){% else %}{{ sorted }}{% endif %}
+{%- endmacro %}
+
+{% macro default__ordered_list(expr, order_by, limit) -%}
+    {{ no_engine_implementation('ordered_list') }}
 {%- endmacro %}

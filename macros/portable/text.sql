@@ -51,7 +51,7 @@
 {%- endmacro %}
 
 {% macro spark__iso_timestamp_text(expr) -%}
-    date_format({{ expr }}, 'yyyy-MM-dd''T''HH:mm:ss.SSSSSS')
+    date_format({{ expr }}, "yyyy-MM-dd'T'HH:mm:ss.SSSSSS")
 {%- endmacro %}
 
 {% macro default__iso_timestamp_text(expr) -%}
@@ -83,4 +83,22 @@
 
 {% macro default__json_object_text(pairs) -%}
     {{ no_engine_implementation('json_object_text') }}
+{%- endmacro %}
+
+
+{#- Every match of the regular expression pattern (a quoted literal) in expr replaced. -#}
+{% macro regex_replace_all(expr, pattern, replacement) -%}
+    {{ return(adapter.dispatch('regex_replace_all', 'integrity')(expr, pattern, replacement)) }}
+{%- endmacro %}
+
+{% macro duckdb__regex_replace_all(expr, pattern, replacement) -%}
+    regexp_replace({{ expr }}, {{ pattern }}, {{ replacement }}, 'g')
+{%- endmacro %}
+
+{% macro spark__regex_replace_all(expr, pattern, replacement) -%}
+    regexp_replace({{ expr }}, {{ pattern }}, {{ replacement }})
+{%- endmacro %}
+
+{% macro default__regex_replace_all(expr, pattern, replacement) -%}
+    {{ no_engine_implementation('regex_replace_all') }}
 {%- endmacro %}

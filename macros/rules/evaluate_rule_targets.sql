@@ -166,7 +166,7 @@
         judged_targets.target_id is not null as is_judged_spam_target,
         judged_targets.first_target_spam_action_at,
         outcomes.first_user_report_at,
-        date_diff('second', first_hits.first_hit_at, outcomes.first_user_report_at)
+        {{ seconds_between('first_hits.first_hit_at', 'outcomes.first_user_report_at') }}
         / 3600.0 as lead_hours_over_first_user_report,
         coalesce(
             first_detectors.rule_id is not null

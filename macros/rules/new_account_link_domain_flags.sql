@@ -20,7 +20,7 @@
             created_at,
             link_domains
         from {{ ref('stg_platform__content') }}
-        where len(link_domains) > 0
+        where {{ array_size('link_domains') }} > 0
     ),
 
     accounts as (
@@ -41,7 +41,7 @@
         from content
         inner join accounts
             on content.owner_account_key = accounts.account_key
-        cross join unnest(content.link_domains) as domains (link_domain)
+        {{ lateral_unnest('content.link_domains', 'domains', 'link_domain') }}
     ),
 
     established_use as (

@@ -71,7 +71,7 @@ missing as (
         policy_code,
         sum(held_records) as held_records,
         {{ dbt.listagg(
-            "feed || '.' || field_name || ' ' || cast(held_records as varchar)", "', '", "order by feed"
+            "feed || '.' || field_name || ' ' || cast(held_records as " ~ dbt.type_string() ~ ")", "', '", "order by feed"
         ) }} as held_in,
         min(first_delivered_dt) as first_delivered_dt
     from per_feed

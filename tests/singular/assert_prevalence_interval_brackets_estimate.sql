@@ -13,21 +13,21 @@ cells as (
 
     select
         'daily' as mart,
-        cast(date_day as varchar) || ' ' || surface as cell,
+        cast(date_day as {{ dbt.type_string() }}) || ' ' || surface as cell,
         prevalence, ci_low, ci_high, n_eff, per_10k, is_incomplete, is_upper_bound_only, is_suppressed,
         violating_samples, sum_weights, sum_weights_sq, sum_weights_violating
     from {{ ref('fct_spam_prevalence_daily') }}
     union all
     select
         'rollup' as mart,
-        period_type || ' ' || cast(period_start as varchar) || ' ' || surface as cell,
+        period_type || ' ' || cast(period_start as {{ dbt.type_string() }}) || ' ' || surface as cell,
         prevalence, ci_low, ci_high, n_eff, per_10k, is_incomplete, is_upper_bound_only, is_suppressed,
         violating_samples, sum_weights, sum_weights_sq, sum_weights_violating
     from {{ ref('fct_spam_prevalence_rollup') }}
     union all
     select
         'country' as mart,
-        period_type || ' ' || cast(period_start as varchar) || ' ' || country as cell,
+        period_type || ' ' || cast(period_start as {{ dbt.type_string() }}) || ' ' || country as cell,
         prevalence, ci_low, ci_high, n_eff, per_10k, is_incomplete, is_upper_bound_only, is_suppressed,
         violating_samples, sum_weights, sum_weights_sq, sum_weights_violating
     from {{ ref('fct_spam_prevalence_by_country') }}

@@ -24,7 +24,7 @@ final as (
         outcome = 'reversed' and (route = 'internal' or coalesce(outcome_implemented, false)) as is_reversed,
         filed_at,
         resolved_at,
-        {{ fixed_decimal('epoch(resolved_at - filed_at) / 3600.0') }} as hours_to_resolve
+        {{ fixed_decimal(seconds_between('filed_at', 'resolved_at') ~ ' / 3600.0') }} as hours_to_resolve
     from appeals
 
 )

@@ -23,7 +23,7 @@ final as (
     select
         content_actions.content_id,
         content_actions.action_id,
-        unnest(content_actions.territorial_scope) as scope_country,
+        {{ unnest_rows('content_actions.territorial_scope') }} as scope_country,
         content_actions.effective_at as paused_from,
         content_actions.end_at as paused_to
     from content_actions

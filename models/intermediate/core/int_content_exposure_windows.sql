@@ -76,7 +76,7 @@ ending_actions as (
     select
         content_id,
         effective_at,
-        unnest(territorial_scope) as scope_country
+        {{ unnest_rows('territorial_scope') }} as scope_country
     from item_actions
     where
         ends_exposure
@@ -114,7 +114,7 @@ signals_by_target as (
         target_type,
         target_id,
         min(signal_at) as first_signal_at,
-        arg_min(signal_source, signal_at) as first_signal_source
+        {{ min_by('signal_source', 'signal_at') }} as first_signal_source
     from (
         select
             target_type,

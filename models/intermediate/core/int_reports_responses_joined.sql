@@ -54,10 +54,10 @@ first_review_decision as (
     select
         reports.report_id,
         min(final_decisions.decided_at) as decided_at,
-        arg_min(final_decisions.vendor, final_decisions.decided_at) as vendor,
-        arg_min(final_decisions.is_automated, final_decisions.decided_at) as is_automated,
+        {{ min_by('final_decisions.vendor', 'final_decisions.decided_at') }} as vendor,
+        {{ min_by('final_decisions.is_automated', 'final_decisions.decided_at') }} as is_automated,
         bool_or(not final_decisions.is_automated) as has_human_decision,
-        arg_min(final_decisions.violated_policy_code, final_decisions.decided_at) as policy_code
+        {{ min_by('final_decisions.violated_policy_code', 'final_decisions.decided_at') }} as policy_code
     from reports
     inner join final_decisions
         on
@@ -159,8 +159,8 @@ first_action_decision as (
         report_id,
         min(decided_at) as decided_at,
         min(effective_at) as actioned_at,
-        arg_min(coalesce(automated_decision = 'fully', false), decided_at) as is_automated,
-        arg_min(policy_code, decided_at) as policy_code
+        {{ min_by("coalesce(automated_decision = 'fully', false)", 'decided_at') }} as is_automated,
+        {{ min_by('policy_code', 'decided_at') }} as policy_code
     from related_actions
     where received_at <= decided_at
     group by report_id
@@ -171,7 +171,7 @@ own_review_queue as (
 
     select
         source_ref as report_id,
-        arg_min(queue, event_ts) as queue
+        {{ min_by('queue', 'event_ts') }} as queue
     from review_events
     where source_type = 'report' and event_type = 'enqueued'
     group by source_ref

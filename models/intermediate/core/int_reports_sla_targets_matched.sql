@@ -34,7 +34,7 @@ sla_targets as (
             coalesce(channel, '*'),
             coalesce(priority, '*'),
             coalesce(policy_area, '*'),
-            strftime(valid_from, '%Y-%m-%d')
+            cast(valid_from as {{ dbt.type_string() }})
         ) as sla_target_id
     from {{ ref('sla_targets') }}
 

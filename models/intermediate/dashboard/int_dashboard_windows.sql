@@ -109,13 +109,13 @@ final as (
         window_start,
         window_end,
         cast({{ dbt.dateadd('day', -1, 'window_end') }} as date) as window_last_day,
-        {{ dbt.datediff('window_start', 'window_end', 'day') }} as days_in_window,
-        case
+        cast({{ dbt.datediff('window_start', 'window_end', 'day') }} as bigint) as days_in_window,
+        cast(case
             when as_of_date < window_start then 0
             when as_of_date >= window_end
                 then {{ dbt.datediff('window_start', 'window_end', 'day') }}
             else {{ dbt.datediff('window_start', 'as_of_date', 'day') }} + 1
-        end as days_covered,
+        end as bigint) as days_covered,
         as_of,
         as_of_date
     from bounded_windows

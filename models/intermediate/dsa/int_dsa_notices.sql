@@ -124,7 +124,7 @@ final as (
         lower(reports.language) as language_code,
         reports.received_at,
         reports.acknowledged_at,
-        {{ fixed_decimal('epoch(reports.acknowledged_at - reports.received_at) / 3600.0') }} as hours_to_acknowledge,
+        {{ fixed_decimal(seconds_between('reports.received_at', 'reports.acknowledged_at') ~ ' / 3600.0') }} as hours_to_acknowledge,
         report_sla.first_action_at,
         report_sla.hours_to_action,
         coalesce(linked_actions.actions_law, 0) as actions_law,

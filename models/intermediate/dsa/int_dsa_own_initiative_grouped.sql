@@ -12,7 +12,8 @@ measures as (
 
 row_levels as (
 
-    select unnest(['total', 'category', 'keyword']) as row_level
+    select row_level_values.row_level
+    from (values ('total'), ('category'), ('keyword')) as row_level_values (row_level)
 
 ),
 

@@ -72,7 +72,7 @@ events as (
         'content:' || new_account_content.content_id as content_item,
         'account:' || new_account_content.owner_account_key as account_item
     from new_account_content
-    cross join unnest(new_account_content.link_domains) as domains (link_domain)
+    {{ lateral_unnest('new_account_content.link_domains', 'domains', 'link_domain') }}
 ),
 
 contributions as (
@@ -94,11 +94,11 @@ observed as (
         series_key,
         date_day,
         cast(sum(contribution) as bigint) as series_value,
-        list(item_id order by contribution desc, item_id asc)[1:5] as top_items,
-        list(
-            { 'item_id': item_id, 'contribution': cast(contribution as bigint) }
-            order by contribution desc, item_id asc
-        ) as contributors
+        {{ ordered_list('item_id', [['contribution', 'desc'], ['item_id', 'asc']], limit=5) }} as top_items,
+        {{ ordered_list(
+            struct_of([['item_id', 'item_id'], ['contribution', 'cast(contribution as bigint)']]),
+            [['contribution', 'desc'], ['item_id', 'asc']]
+        ) }} as contributors
     from contributions
     group by series_type, series_key, date_day
 ),
@@ -122,10 +122,15 @@ window_start as (
 ),
 
 days as (
-    select cast(unnest(generate_series(window_start.first_day, max(observed.date_day), interval 1 day)) as date) as date_day
-    from observed
-    cross join window_start
-    group by window_start.first_day
+    select {{ day_rows('bounds.first_day', 'bounds.last_day') }} as date_day
+    from (
+        select
+            window_start.first_day,
+            max(observed.date_day) as last_day
+        from observed
+        cross join window_start
+        group by window_start.first_day
+    ) as bounds
 ),
 
 series as (
@@ -143,10 +148,10 @@ final as (
         series.series_key,
         days.date_day,
         coalesce(observed.series_value, 0) as series_value,
-        coalesce(observed.top_items, cast([] as varchar[])) as top_items,
-        coalesce(observed.contributors, cast([] as struct(item_id varchar, contribution bigint)[])) as contributors,
-        coalesce(involved.involved_items, cast([] as varchar[])) as involved_items,
-        coalesce(involved.involved_accounts, cast([] as varchar[])) as involved_accounts
+        coalesce(observed.top_items, {{ empty_array(type_array_string()) }}) as top_items,
+        coalesce(observed.contributors, {{ empty_array(type_struct_array([['item_id', 'string'], ['contribution', 'bigint']])) }}) as contributors,
+        coalesce(involved.involved_items, {{ empty_array(type_array_string()) }}) as involved_items,
+        coalesce(involved.involved_accounts, {{ empty_array(type_array_string()) }}) as involved_accounts
     from series
     cross join days
     left join observed

@@ -172,7 +172,7 @@ pieces as (
 piece_domains as (
     select
         pieces.day_start,
-        strftime(pieces.day_start, '%Y-%m-%d') || ':' || pieces.cluster_label as piece_id,
+        cast(cast(pieces.day_start as date) as {{ dbt.type_string() }}) || ':' || pieces.cluster_label as piece_id,
         pieces.first_seen_at,
         day_domain_labels.link_domain
     from pieces

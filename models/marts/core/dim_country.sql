@@ -14,7 +14,7 @@ final as (
         is_eu,
         is_eea,
         eurostat_code,
-        string_split(official_languages, ';') as official_languages
+        {{ split_text('official_languages', ';') }} as official_languages
     from countries
 
 )

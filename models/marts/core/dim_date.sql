@@ -16,7 +16,7 @@ bounds as (
 
 days as (
 
-    select cast(unnest(generate_series(cast(first_day as timestamp), cast(last_day as timestamp), interval 1 day)) as date) as date_day
+    select {{ day_rows('first_day', 'last_day') }} as date_day
     from bounds
 
 ),
@@ -30,12 +30,12 @@ final as (
         make_date(year(date_day), case when month(date_day) <= 6 then 1 else 7 end, 1) as half_year_start,
         cast(date_trunc('year', date_day) as date) as year_start,
         cast(year(date_day) as integer) as calendar_year,
-        cast(isoyear(date_day) as integer) as iso_year,
+        cast({{ iso_year('date_day') }} as integer) as iso_year,
         cast(weekofyear(date_day) as integer) as iso_week,
         cast(month(date_day) as integer) as month_of_year,
-        cast(isodow(date_day) as integer) as iso_day_of_week,
-        dayname(date_day) as day_name,
-        isodow(date_day) >= 6 as is_weekend
+        cast({{ iso_day_of_week('date_day') }} as integer) as iso_day_of_week,
+        {{ day_name('date_day') }} as day_name,
+        {{ iso_day_of_week('date_day') }} >= 6 as is_weekend
     from days
 
 )

@@ -14,7 +14,7 @@ platform_detectors as (
         {{ fixed_decimal('operating_threshold') }} as operating_threshold,
         description,
         'platform' as implemented_by,
-        cast(null as varchar) as rule_model
+        cast(null as {{ dbt.type_string() }}) as rule_model
     from {{ ref('detectors') }}
 
 ),

@@ -26,13 +26,18 @@ countries as (
 eea_scopes as (
 
     select
-        actions.action_id,
+        scope.action_id,
         count(*) filter (where countries.is_eea) as eea_countries_in_scope
-    from actions
-    cross join unnest(actions.territorial_scope) as scope (country_code)
+    from (
+        select
+            actions.action_id,
+            scope.country_code
+        from actions
+        {{ lateral_unnest('actions.territorial_scope', 'scope', 'country_code') }}
+    ) as scope
     left join countries
         on scope.country_code = countries.country_code
-    group by actions.action_id
+    group by scope.action_id
 
 ),
 
@@ -63,7 +68,7 @@ final as (
         actions.territorial_scope,
         actions.is_global_scope,
         actions.is_global_scope or coalesce(eea_scopes.eea_countries_in_scope, 0) > 0 as is_eea_scope,
-        case when actions.is_global_scope then null else len(actions.territorial_scope) end as scope_countries,
+        case when actions.is_global_scope then null else {{ array_size('actions.territorial_scope') }} end as scope_countries,
         actions.is_reversed,
         actions.review_id,
         actions.report_id,

@@ -33,7 +33,7 @@ first_actions as (
         target_type,
         target_id,
         min(decided_at) as first_action_at,
-        arg_min(coalesce(policy_area, 'unknown'), decided_at) as policy_area
+        {{ min_by("coalesce(policy_area, 'unknown')", 'decided_at') }} as policy_area
     from actions
     group by target_type, target_id
 

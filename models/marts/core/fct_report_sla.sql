@@ -21,10 +21,10 @@ timed as (
     select
         responses.*,
         as_of.as_of,
-        epoch(responses.first_decision_at - responses.received_at) / 3600.0 as hours_to_decision,
-        epoch(responses.first_action_at - responses.received_at) / 3600.0 as hours_to_action,
-        epoch(as_of.as_of - responses.received_at) / 3600.0 as age_hours,
-        epoch(responses.acknowledged_at - responses.received_at) / 3600.0 as hours_to_acknowledge
+        {{ seconds_between('responses.received_at', 'responses.first_decision_at') }} / 3600.0 as hours_to_decision,
+        {{ seconds_between('responses.received_at', 'responses.first_action_at') }} / 3600.0 as hours_to_action,
+        {{ seconds_between('responses.received_at', 'as_of.as_of') }} / 3600.0 as age_hours,
+        {{ seconds_between('responses.received_at', 'responses.acknowledged_at') }} / 3600.0 as hours_to_acknowledge
     from responses
     cross join as_of
 

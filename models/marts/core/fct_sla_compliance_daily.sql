@@ -24,8 +24,8 @@ timed as (
 
     select
         responses.*,
-        epoch(responses.first_decision_at - responses.received_at) / 3600.0 as hours_to_decision,
-        epoch(as_of.as_of - responses.received_at) / 3600.0 as age_hours
+        {{ seconds_between('responses.received_at', 'responses.first_decision_at') }} / 3600.0 as hours_to_decision,
+        {{ seconds_between('responses.received_at', 'as_of.as_of') }} / 3600.0 as age_hours
     from responses
     cross join as_of
 
@@ -65,13 +65,7 @@ open_days as (
         responses.received_at,
         responses.first_decision_at,
         as_of.as_of,
-        cast(unnest(
-            generate_series(
-                cast(responses.received_date as timestamp),
-                cast(cast(coalesce(responses.first_decision_at, as_of.as_of) as date) as timestamp),
-                interval 1 day
-            )
-        ) as date) as date_day
+        {{ day_rows('responses.received_date', 'cast(coalesce(responses.first_decision_at, as_of.as_of) as date)') }} as date_day
     from responses
     cross join as_of
 
@@ -85,7 +79,7 @@ open_snapshots as (
         channel,
         queue,
         target_hours,
-        epoch(least(date_day + interval 1 day, as_of) - received_at) / 3600.0 as age_hours
+        {{ seconds_between('received_at', 'least(date_day + interval 1 day, as_of)') }} / 3600.0 as age_hours
     from open_days
     where
         date_day <= cast(as_of as date)

@@ -10,7 +10,8 @@ samples as (
 
 period_types as (
 
-    select unnest(['month', 'half_year', 'year']) as period_type
+    select period_types.period_type
+    from (values ('month'), ('half_year'), ('year')) as period_types (period_type)
 
 ),
 

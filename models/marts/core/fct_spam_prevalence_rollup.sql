@@ -10,7 +10,8 @@ samples as (
 
 period_types as (
 
-    select unnest(['week', 'month', 'half_year', 'year']) as period_type
+    select period_types.period_type
+    from (values ('week'), ('month'), ('half_year'), ('year')) as period_types (period_type)
 
 ),
 

@@ -547,7 +547,7 @@ final as (
         scope,
         unit,
         note,
-        tile_order,
+        cast(tile_order as bigint) as tile_order,
         {{ fixed_decimal('scope_target_hours') }} as scope_target_hours,
         window_kind,
         windows_back,

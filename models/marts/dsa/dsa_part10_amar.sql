@@ -117,8 +117,8 @@ final as (
                     || months.months || ' month(s), and the sum of member states would count a recipient '
                     || 'active in two member states twice.'
             else 'Average over ' || months.months || ' month(s), '
-                || strftime(months.first_month, '%Y-%m') || ' to '
-                || strftime(months.last_month, '%Y-%m')
+                || substr(cast(months.first_month as {{ dbt.type_string() }}), 1, 7) || ' to '
+                || substr(cast(months.last_month as {{ dbt.type_string() }}), 1, 7)
                 || '; the de-duplicated EU-level figure (not the sum of member states).'
         end as context
     from months

@@ -15,7 +15,8 @@ period as (
 
 row_levels as (
 
-    select unnest(['total', 'category', 'keyword']) as row_level
+    select row_level_values.row_level
+    from (values ('total'), ('category'), ('keyword')) as row_level_values (row_level)
 
 ),
 
@@ -63,7 +64,7 @@ expanded as (
         orders.period_hours_to_action as hours_to_action
     from orders
     cross join row_levels
-    cross join unnest(['total', coalesce(orders.member_state, 'unknown')]) as scopes (scope)
+    {{ lateral_unnest(array_of(["'total'", "coalesce(orders.member_state, 'unknown')"]), 'scopes', 'scope') }}
 
 ),
 

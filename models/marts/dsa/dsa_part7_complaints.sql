@@ -66,24 +66,28 @@ by_indicator as (
         appeals.is_filed_in_period,
         appeals.is_resolved_in_period
     from appeals
-    cross join
-        unnest(
-            case
-                when appeals.route = 'internal' then ['complaints', appeals.basis_indicator]
-                else ['disputes']
-            end
-        ) as indicators (indicator)
+    {{ lateral_unnest(
+        "case when appeals.route = 'internal' then " ~ array_of(["'complaints'", 'appeals.basis_indicator'])
+        ~ " else " ~ array_of(["'disputes'"]) ~ " end",
+        'indicators',
+        'indicator'
+    ) }}
     where indicators.indicator is not null
 
 ),
 
 indicators as (
 
-    select
-        unnest([
-            'complaints', 'complaints_visibility', 'complaints_provision', 'complaints_account',
-            'complaints_monetary', 'disputes'
-        ]) as indicator
+    select indicator_values.indicator
+    from (
+        values
+        ('complaints'),
+        ('complaints_visibility'),
+        ('complaints_provision'),
+        ('complaints_account'),
+        ('complaints_monetary'),
+        ('disputes')
+    ) as indicator_values (indicator)
 
 ),
 
@@ -122,24 +126,28 @@ measured as (
 scoped as (
 
     select
-        indicator,
-        unnest([
-            'total', 'upheld', 'partially_reversed', 'reversed', 'median_hours', 'omitted', 'share_implemented'
-        ]) as scope,
-        unnest([
-            cast(total as double),
-            cast(upheld as double),
-            cast(partially_reversed as double),
-            cast(reversed as double),
-            median_hours,
-            cast(omitted as double),
-            cast(implemented as double) / nullif(reversed + partially_reversed, 0)
-        ]) as figure,
-        unnest([
-            case when pending > 0 then pending || ' filed in the period are still pending.' end,
-            null, null, null, null, null, null
-        ]) as context
+        measured.indicator,
+        scopes.scope,
+        case scopes.scope
+            when 'total' then cast(measured.total as double)
+            when 'upheld' then cast(measured.upheld as double)
+            when 'partially_reversed' then cast(measured.partially_reversed as double)
+            when 'reversed' then cast(measured.reversed as double)
+            when 'median_hours' then measured.median_hours
+            when 'omitted' then cast(measured.omitted as double)
+            when 'share_implemented'
+                then cast(measured.implemented as double) / nullif(measured.reversed + measured.partially_reversed, 0)
+        end as figure,
+        case
+            when scopes.scope = 'total' and measured.pending > 0
+                then measured.pending || ' filed in the period are still pending.'
+        end as context
     from measured
+    cross join (
+        values
+        ('total'), ('upheld'), ('partially_reversed'), ('reversed'), ('median_hours'), ('omitted'),
+        ('share_implemented')
+    ) as scopes (scope)
 
 ),
 
@@ -156,34 +164,56 @@ counted as (
 not_in_feeds as (
 
     select
-        unnest([
-            'restrictions_after_complaint',
-            'suspensions_illegal_content',
-            'suspensions_unfounded_notices',
-            'suspensions_unfounded_complaints'
-        ]) as indicator,
+        not_recorded.indicator,
         'total' as scope,
         cast(null as double) as figure,
-        unnest([
+        not_recorded.context
+    from (
+        values
+        (
+            'restrictions_after_complaint',
             'The appeals feed records the outcome of a complaint on the contested action only; '
-            || 'restrictions newly imposed after a complaint are not recorded.',
+            || 'restrictions newly imposed after a complaint are not recorded.'
+        ),
+        (
+            'suspensions_illegal_content',
             'The enforcement feed does not mark suspensions imposed under Art. 23 for manifestly illegal '
-            || 'content apart from other account suspensions.',
-            'The feeds record no suspension of notifiers for manifestly unfounded notices.',
+            || 'content apart from other account suspensions.'
+        ),
+        (
+            'suspensions_unfounded_notices',
+            'The feeds record no suspension of notifiers for manifestly unfounded notices.'
+        ),
+        (
+            'suspensions_unfounded_complaints',
             'The feeds record no suspension of complainants for manifestly unfounded complaints.'
-        ]) as context
+        )
+    ) as not_recorded (indicator, context)
 
 ),
 
 no_action_indicators as (
 
-    select unnest(['complaints_no_action_notice', 'complaints_no_action_tf_notice']) as indicator
+    select indicator_values.indicator
+    from (
+        values
+        ('complaints_no_action_notice'),
+        ('complaints_no_action_tf_notice')
+    ) as indicator_values (indicator)
 
 ),
 
 no_action_scopes as (
 
-    select unnest(['total', 'upheld', 'partially_reversed', 'reversed', 'median_hours']) as scope
+    select scope_values.scope
+    from (
+        values
+        ('total'),
+        ('upheld'),
+        ('partially_reversed'),
+        ('reversed'),
+        ('median_hours')
+    ) as scope_values (scope)
 
 ),
 

@@ -42,7 +42,8 @@ eu_languages as (
 
 quality_indicators as (
 
-    select unnest(['accuracy', 'precision', 'recall']) as indicator
+    select indicator_values.indicator
+    from (values ('accuracy'), ('precision'), ('recall')) as indicator_values (indicator)
 
 ),
 
@@ -134,7 +135,7 @@ scored_samples as (
     from samples
     left join flagged_samples
         on samples.sample_id = flagged_samples.sample_id
-    cross join unnest(['total', coalesce(samples.language_code, 'unknown')]) as scopes (scope)
+    {{ lateral_unnest(array_of(["'total'", "coalesce(samples.language_code, 'unknown')"]), 'scopes', 'scope') }}
 
 ),
 
@@ -176,7 +177,7 @@ scoped_hits as (
     from period_hits
     left join {{ ref('int_target_outcomes') }} as outcomes
         on period_hits.target_type = outcomes.target_type and period_hits.target_id = outcomes.target_id
-    cross join unnest(['total', coalesce(period_hits.language_code, 'unknown')]) as scopes (scope)
+    {{ lateral_unnest(array_of(["'total'", "coalesce(period_hits.language_code, 'unknown')"]), 'scopes', 'scope') }}
 
 ),
 
@@ -228,11 +229,11 @@ detector_rates as (
         period_sums.detector_version,
         case
             when period_sums.detector_id != 'all'
-                then period_sums.detector_id || ' v' || cast(period_sums.detector_version as varchar)
+                then period_sums.detector_id || ' v' || cast(period_sums.detector_version as {{ dbt.type_string() }})
         end as detector,
         case
             when period_sums.detector_id = 'all' then 'Pooled over all automated detectors: '
-            else period_sums.detector_id || ' v' || cast(period_sums.detector_version as varchar) || ': '
+            else period_sums.detector_id || ' v' || cast(period_sums.detector_version as {{ dbt.type_string() }}) || ': '
         end as context_prefix,
         period_sums.labelled_samples,
         period_sums.positive_samples,
@@ -325,7 +326,7 @@ count_rows as (
     select
         'measures_solely_automated' as indicator,
         scope,
-        cast(null as varchar) as detector,
+        cast(null as {{ dbt.type_string() }}) as detector,
         cast(solely as double) as figure,
         null as context
     from measure_counts
@@ -333,7 +334,7 @@ count_rows as (
     select
         'measures_not_automated' as indicator,
         scope,
-        cast(null as varchar) as detector,
+        cast(null as {{ dbt.type_string() }}) as detector,
         cast(not_solely as double) as figure,
         case
             when assisted > 0
@@ -344,7 +345,7 @@ count_rows as (
     select
         'notices_solely_automated' as indicator,
         scope,
-        cast(null as varchar) as detector,
+        cast(null as {{ dbt.type_string() }}) as detector,
         cast(solely as double) as figure,
         null as context
     from notice_counts
@@ -352,7 +353,7 @@ count_rows as (
     select
         'notices_not_automated' as indicator,
         scope,
-        cast(null as varchar) as detector,
+        cast(null as {{ dbt.type_string() }}) as detector,
         cast(not_solely as double) as figure,
         null as context
     from notice_counts
@@ -443,7 +444,7 @@ language_rows as (
     select
         quality_indicators.indicator,
         language_scopes.scope,
-        cast(null as varchar) as detector,
+        cast(null as {{ dbt.type_string() }}) as detector,
         case quality_indicators.indicator
             when 'accuracy' then sample_quality.accuracy_rate
             when 'recall' then sample_quality.recall_rate
@@ -472,7 +473,7 @@ notice_quality_rows as (
     select
         quality_indicators.indicator,
         notice_counts.scope,
-        cast(null as varchar) as detector,
+        cast(null as {{ dbt.type_string() }}) as detector,
         case quality_indicators.indicator
             when 'accuracy' then notice_quality.accuracy_rate
             when 'precision' then notice_quality.precision_rate

@@ -37,7 +37,7 @@ spoken as (
         moderators.reviewer_key,
         lower(spoken_languages.language_code) as language_code
     from moderators
-    cross join unnest(moderators.languages) as spoken_languages (language_code)
+    {{ lateral_unnest('moderators.languages', 'spoken_languages', 'language_code') }}
 
 ),
 

@@ -35,7 +35,7 @@ detectors as (
 ),
 
 steps as (
-    select unnest(generate_series(1, {{ threshold_steps }})) as step
+    select {{ integer_rows(1, threshold_steps) }} as step
 ),
 
 thresholds as (

@@ -71,7 +71,7 @@ domain_items as (
 domains as (
     select
         cluster_id,
-        list(link_domain order by items desc, link_domain asc) as link_domains
+        {{ ordered_list('link_domain', [['items', 'desc'], ['link_domain', 'asc']]) }} as link_domains
     from domain_items
     group by cluster_id
 ),
@@ -81,7 +81,7 @@ campaigns as (
         campaign_items.cluster_id as incident_id,
         'link_domain_campaign' as incident_type,
         'link_domain' as series_type,
-        domains.link_domains[1] as series_key,
+        {{ array_element('domains.link_domains', 1) }} as series_key,
         domains.link_domains,
         first_seen.first_seen_at,
         min(campaign_items.created_at) as first_activity_at,
@@ -93,10 +93,11 @@ campaigns as (
         cast(coalesce(sum(item_impressions.impressions), 0) as bigint) as impressions,
         cast(null as integer) as anomaly_days,
         cast(null as decimal(18, 8)) as peak_score,
-        list(
-            'content:' || campaign_items.content_id
-            order by coalesce(item_impressions.impressions, 0) desc, campaign_items.content_id
-        )[1:5] as top_contributors
+        {{ ordered_list(
+            "'content:' || campaign_items.content_id",
+            [['coalesce(item_impressions.impressions, 0)', 'desc'], ['campaign_items.content_id', 'asc']],
+            limit=5
+        ) }} as top_contributors
     from campaign_items
     inner join first_seen
         on campaign_items.cluster_id = first_seen.cluster_id
@@ -106,7 +107,7 @@ campaigns as (
         on campaign_items.content_id = item_impressions.content_id
     group by
         campaign_items.cluster_id,
-        domains.link_domains[1],
+        {{ array_element('domains.link_domains', 1) }},
         domains.link_domains,
         first_seen.first_seen_at
 ),
@@ -149,20 +150,24 @@ run_totals as (
 
 run_contributions as (
     select
-        series_type,
-        series_key,
-        run_id,
-        struct_extract(contributor, 'item_id') as item_id,
-        sum(struct_extract(contributor, 'contribution')) as contribution
+        day_contributors.series_type,
+        day_contributors.series_key,
+        day_contributors.run_id,
+        day_contributors.contributor.item_id,
+        sum(day_contributors.contributor.contribution) as contribution
     from (
         select
             series_type,
             series_key,
             run_id,
-            unnest(contributors) as contributor
+            {{ unnest_rows('contributors') }} as contributor
         from anomaly_day_series
     ) as day_contributors
-    group by series_type, series_key, run_id, struct_extract(contributor, 'item_id')
+    group by
+        day_contributors.series_type,
+        day_contributors.series_key,
+        day_contributors.run_id,
+        day_contributors.contributor.item_id
 ),
 
 run_top_contributors as (
@@ -170,7 +175,7 @@ run_top_contributors as (
         series_type,
         series_key,
         run_id,
-        list(item_id order by contribution desc, item_id asc)[1:5] as top_contributors
+        {{ ordered_list('item_id', [['contribution', 'desc'], ['item_id', 'asc']], limit=5) }} as top_contributors
     from run_contributions
     group by series_type, series_key, run_id
 ),
@@ -180,9 +185,9 @@ anomaly_runs as (
         series_type,
         series_key,
         run_id,
-        'anomaly:' || series_type || ':' || series_key || ':' || strftime(min(date_day), '%Y-%m-%d') as incident_id,
+        'anomaly:' || series_type || ':' || series_key || ':' || cast(min(date_day) as {{ dbt.type_string() }}) as incident_id,
         'anomaly' as incident_type,
-        case when series_type = 'link_domain' then [series_key] else cast([] as varchar[]) end as link_domains,
+        case when series_type = 'link_domain' then {{ array_of(['series_key']) }} else {{ empty_array(type_array_string()) }} end as link_domains,
         cast(min(date_day) as timestamp) as first_seen_at,
         cast(min(date_day) as timestamp) as first_activity_at,
         cast(max(date_day) + 1 as timestamp) - interval 1 microsecond as last_activity_at,
@@ -212,7 +217,7 @@ anomaly_incidents as (
         anomaly_runs.impressions,
         anomaly_runs.anomaly_days,
         anomaly_runs.peak_score,
-        coalesce(run_top_contributors.top_contributors, cast([] as varchar[])) as top_contributors
+        coalesce(run_top_contributors.top_contributors, {{ empty_array(type_array_string()) }}) as top_contributors
     from anomaly_runs
     left join run_totals
         on
@@ -226,10 +231,16 @@ anomaly_incidents as (
             and anomaly_runs.run_id = run_top_contributors.run_id
 ),
 
+{%- set incident_columns = [
+    'incident_id', 'incident_type', 'series_type', 'series_key', 'link_domains', 'first_seen_at',
+    'first_activity_at', 'last_activity_at', 'first_action_at', 'items', 'accounts', 'actioned_items',
+    'impressions', 'anomaly_days', 'peak_score', 'top_contributors'
+] %}
+
 unioned as (
-    select * from campaigns
-    union all by name
-    select * from anomaly_incidents
+    select {{ incident_columns | join(', ') }} from campaigns
+    union all
+    select {{ incident_columns | join(', ') }} from anomaly_incidents
 ),
 
 final as (

@@ -4,7 +4,7 @@ with content as (
     select
         content_id,
         created_at,
-        string_split(regexp_replace(lower(coalesce(description, '')), '[^a-z0-9 ]', ' ', 'g'), ' ') as raw_words
+        {{ split_text(regex_replace_all("lower(coalesce(description, ''))", "'[^a-z0-9 ]'", "' '"), ' ') }} as raw_words
     from {{ ref('stg_platform__content') }}
 ),
 

@@ -13,7 +13,7 @@ unnested as (
         feed,
         _delivered_dt,
         _source_file,
-        unnest(_extra_fields) as field_name
+        {{ unnest_rows('_extra_fields') }} as field_name
     from drifted
 
 ),
