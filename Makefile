@@ -18,14 +18,14 @@ END_DATE ?= 2026-10-31
 
 comma := ,
 
-.PHONY: demo test test-truth lint sqlfluff ruff dbt-test pytest ui bench screenshot docs clean install
+.PHONY: demo test test-truth lint sqlfluff ruff dbt-test pytest ui bench screenshot docs clean install spark-build
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster-dbt project prepare-and-package --file orchestration/project.py
 	@touch $(STAMP)
 
@@ -56,6 +56,7 @@ test: $(STAMP)
 	INTEGRITY_DATA_DIR=$(READERS_DIR) $(BIN)/integrity metrics query --metrics $(SEMANTIC_CHECK_METRICS) \
 		--group-by metric_time__week
 	INTEGRITY_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/sqlfluff lint models analyses macros --processes 2
+	$(MAKE) --no-print-directory spark-build SPARK_DATA_DIR=$(TEST_DATA_DIR)
 	INTEGRITY_TEST_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/python -m pytest -q
 
 ## make test-truth: the scale-s proofs against the simulator's truth, one simulation and build per
@@ -87,6 +88,22 @@ lint: $(STAMP)
 ## make ui: Dagster webserver + daemon with schedules and sensors
 ui: $(STAMP)
 	$(BIN)/integrity ui
+
+## make spark-build SPARK_DATA_DIR=DIR: the same dbt project on Apache Spark (dbt target `spark`,
+## in this process's JVM) over DIR's raw zone, into DIR/spark: seeds and models, timed. make test
+## runs it on the xs test data, and tests/python/test_spark_parity.py compares it with DuckDB's build.
+## Needs Java 17: skipped (loudly) without it, an error under CI=true.
+SPARK_DATA_DIR ?= $(INTEGRITY_DATA_DIR)
+spark-build: $(STAMP)
+	@if ! command -v java >/dev/null 2>&1; then \
+		if [ "$$CI" = true ]; then echo "spark-build: Java 17 is not installed (.ci/run installs openjdk-17-jre-headless)"; exit 1; fi; \
+		echo "spark-build: SKIPPED, no Java 17 on this machine (apt-get install openjdk-17-jre-headless)"; exit 0; fi; \
+	rm -rf $(SPARK_DATA_DIR)/spark; start=$$(date +%s); \
+	export INTEGRITY_DATA_DIR=$(SPARK_DATA_DIR) DBT_TARGET=spark DBT_TARGET_PATH=$(SPARK_DATA_DIR)/spark/target \
+		DBT_LOG_PATH=$(SPARK_DATA_DIR)/spark/logs; \
+	$(BIN)/dbt build --resource-type seed --resource-type model > $(SPARK_DATA_DIR)/spark-build.log 2>&1 \
+		|| { grep -v WARN $(SPARK_DATA_DIR)/spark-build.log | tail -40; exit 1; }; \
+	echo "spark-build: seeds and models on Spark in $$(( $$(date +%s) - start )) s (log $(SPARK_DATA_DIR)/spark-build.log)"
 
 ## make bench SCALE=m: simulate, full build, one incremental day, DuckDB-only time
 bench: $(STAMP)

@@ -15,7 +15,7 @@
 {% macro delivery_day_batches(base) -%}
     select
         _delivered_dt,
-        {{ dbt.listagg('_batch_id', "','", 'order by _batch_id') }} as _base_batches
+        {{ ordered_text_agg('_batch_id', "','", [['_batch_id', 'asc']]) }} as _base_batches
     from (select distinct _delivered_dt, _batch_id from {{ base }}) as batches
     group by _delivered_dt
 {%- endmacro %}
@@ -75,7 +75,7 @@
 {% macro unwanted_item_states() -%}
     select
         content_id,
-        {{ dbt.listagg('item_part', "'|'", 'order by item_part') }} as _item_state
+        {{ ordered_text_agg('item_part', "'|'", [['item_part', 'asc']]) }} as _item_state
     from (
         select
             content_id,

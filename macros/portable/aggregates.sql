@@ -18,12 +18,14 @@
     {{ return(adapter.dispatch('percentile_cont', 'integrity')(expr, fraction)) }}
 {%- endmacro %}
 
+{#- computed in double on both engines (DuckDB interpolates a decimal column in decimals,
+    truncating; Spark in doubles): fixed_decimal then rounds the result half away from zero. -#}
 {% macro duckdb__percentile_cont(expr, fraction) -%}
-    quantile_cont({{ expr }}, {{ fraction }})
+    quantile_cont(cast({{ expr }} as double), {{ fraction }})
 {%- endmacro %}
 
 {% macro spark__percentile_cont(expr, fraction) -%}
-    percentile({{ expr }}, {{ fraction }})
+    percentile(cast({{ expr }} as double), {{ fraction }})
 {%- endmacro %}
 
 {% macro default__percentile_cont(expr, fraction) -%}
@@ -141,4 +143,26 @@
 
 {% macro default__seconds_between(start, end) -%}
     {{ no_engine_implementation('seconds_between') }}
+{%- endmacro %}
+
+
+{#- An aggregate: the group's texts joined by delimiter (a quoted literal) in the order of
+    order_by (as ordered_list: [expression, 'asc' | 'desc'] pairs, the last a unique tie-break).
+    dbt.listagg cannot stand in: dbt-spark's ignores its order. -#}
+{% macro ordered_text_agg(expr, delimiter, order_by) -%}
+    {{ return(adapter.dispatch('ordered_text_agg', 'integrity')(expr, delimiter, order_by)) }}
+{%- endmacro %}
+
+{% macro duckdb__ordered_text_agg(expr, delimiter, order_by) -%}
+    {%- set keys = [] -%}
+    {%- for key in order_by %}{% do keys.append(key[0] ~ ' ' ~ key[1]) %}{% endfor -%}
+    string_agg({{ expr }}, {{ delimiter }} order by {{ keys | join(', ') }})
+{%- endmacro %}
+
+{% macro spark__ordered_text_agg(expr, delimiter, order_by) -%}
+    array_join({{ spark__ordered_list(expr, order_by, none) }}, {{ delimiter }})
+{%- endmacro %}
+
+{% macro default__ordered_text_agg(expr, delimiter, order_by) -%}
+    {{ no_engine_implementation('ordered_text_agg') }}
 {%- endmacro %}

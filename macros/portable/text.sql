@@ -102,3 +102,12 @@
 {% macro default__regex_replace_all(expr, pattern, replacement) -%}
     {{ no_engine_implementation('regex_replace_all') }}
 {%- endmacro %}
+
+
+{#- dbt.split_part on Spark. dbt-spark's own escapes a special delimiter as concat('\\', ...),
+    which under this profile's literal string escapes is two backslashes and never matches. This
+    version quotes the delimiter (\Q...\E) and, as DuckDB's split_part, gives '' for a part past
+    the last. The root project's spark__ version takes precedence over the adapter's. -#}
+{% macro spark__split_part(string_text, delimiter_text, part_number) -%}
+    coalesce(element_at(split({{ string_text }}, concat('\Q', {{ delimiter_text }}, '\E')), {{ part_number }}), '')
+{%- endmacro %}

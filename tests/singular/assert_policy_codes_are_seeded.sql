@@ -70,8 +70,9 @@ missing as (
     select
         policy_code,
         sum(held_records) as held_records,
-        {{ dbt.listagg(
-            "feed || '.' || field_name || ' ' || cast(held_records as " ~ dbt.type_string() ~ ")", "', '", "order by feed"
+        {{ ordered_text_agg(
+            "feed || '.' || field_name || ' ' || cast(held_records as " ~ dbt.type_string() ~ ")", "', '",
+            [['feed', 'asc'], ['field_name', 'asc']]
         ) }} as held_in,
         min(first_delivered_dt) as first_delivered_dt
     from per_feed

@@ -30,7 +30,7 @@ warehouse_rules as (
             '{{ rule["policy_area"] }}' as policy_area,
             {{ 'true' if threshold is not none else 'false' }} as has_score,
             {{ fixed_decimal(threshold if threshold is not none else 'null') }} as operating_threshold,
-            '{{ rule["description"] | replace("'", "''") }}' as description,
+            '{{ rule["description"] | replace("'", "' || chr(39) || '") }}' as description,
             'warehouse' as implemented_by,
             '{{ model_name }}' as rule_model
         {%- if not loop.last %}

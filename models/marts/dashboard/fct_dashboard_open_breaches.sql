@@ -26,8 +26,8 @@ aged as (
         is_dsa_notice,
         target_hours,
         as_of,
-        {{ dbt.datediff('received_at', 'as_of', 'second') }} / 3600.0 as age_hours,
-        {{ dbt.datediff('received_at', 'as_of', 'second') }} / 3600.0 - target_hours as overdue_hours
+        {{ seconds_between('received_at', 'as_of') }} / 3600.0 as age_hours,
+        {{ seconds_between('received_at', 'as_of') }} / 3600.0 - target_hours as overdue_hours
     from report_sla
 
 ),

@@ -27,7 +27,7 @@ policy_keywords as (
         dsa_category as category,
         dsa_keyword as keyword,
         case when dsa_keyword = 'KEYWORD_OTHER' then dsa_keyword_other end as other_description,
-        string_agg(policy_name || ' (' || policy_code || ')', '; ' order by policy_code) as policies
+        {{ ordered_text_agg("policy_name || ' (' || policy_code || ')'", "'; '", [['policy_code', 'asc']]) }} as policies
     from policies
     where dsa_category is not null
     group by

@@ -391,7 +391,7 @@ detector_rows as (
         || case quality_indicators.indicator
             when 'accuracy'
                 then 'weighted share of the ' || detector_rates.labelled_samples
-                    || ' labelled prevalence samples where the detector''s flag and the label agree'
+                    || ' labelled prevalence samples where the detector' || chr(39) || 's flag and the label agree'
                     || ' (95% interval ' || {{ dsa_decimal_text('detector_rates.accuracy_ci_low') }}
                     || ' to ' || {{ dsa_decimal_text('detector_rates.accuracy_ci_high') }}
                     || ', effective n ' || {{ dsa_decimal_text('detector_rates.accuracy_n_eff', 1) }}
@@ -429,7 +429,7 @@ detector_rows as (
         end
         || case
             when scopes.scope = 'own_initiative'
-                then ' Same as the total: automated detection only acts on the platform''s own initiative.'
+                then ' Same as the total: automated detection only acts on the platform' || chr(39) || 's own initiative.'
             else ''
         end as context
     from detector_rates
