@@ -67,3 +67,21 @@ def test_the_comparison_sees_a_changed_row(tmp_path):
     result = compare_table(con, tmp_path, "marts.dim_policy")
     assert (result.only_duckdb, result.only_spark) == (1, 1)
     assert not result.equal
+
+
+def test_numbers_may_differ_in_their_last_digit_only():
+    """Worked by hand: 0.10000001 vs 0.10000002 is one unit of the 8th decimal (accepted); 0.10000003
+    is two (a difference); a changed text is a difference whatever the numbers."""
+    from decimal import Decimal
+
+    from orchestration.spark_tables import _pair_last_digit
+
+    unit = [Decimal("1e-8")]
+    assert _pair_last_digit([("a", "0.10000001")], [("a", "0.10000002")], [1], unit) == 1
+    assert _pair_last_digit([("a", "0.10000001")], [("a", "0.10000003")], [1], unit) == 0
+    assert _pair_last_digit([("a", "0.10000001")], [("b", "0.10000001")], [1], unit) == 0
+    # two rows of one key pair by their sorted numbers, not by position
+    assert _pair_last_digit(
+        [("a", "5.00000000"), ("a", "1.00000001")], [("a", "1.00000000"), ("a", "5.00000001")], [1], unit
+    ) == 2
+    assert _pair_last_digit([("a", None)], [("a", "0.00000000")], [1], unit) == 0
