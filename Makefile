@@ -90,8 +90,9 @@ ui: $(STAMP)
 	$(BIN)/integrity ui
 
 ## make spark-build SPARK_DATA_DIR=DIR: the same dbt project on Apache Spark (dbt target `spark`,
-## in this process's JVM) over DIR's raw zone, into DIR/spark: seeds and models, timed. make test
-## runs it on the xs test data, and tests/python/test_spark_parity.py compares it with DuckDB's build.
+## in this process's JVM) over DIR's raw zone, into DIR/spark: seeds, models and data tests (every
+## compiled model runs on Spark), timed. make test runs it on the xs test data, and
+## tests/python/test_spark_parity.py compares it with DuckDB's build.
 ## Needs Java 17: skipped (loudly) without it, an error under CI=true.
 SPARK_DATA_DIR ?= $(INTEGRITY_DATA_DIR)
 spark-build: $(STAMP)
@@ -101,9 +102,9 @@ spark-build: $(STAMP)
 	rm -rf $(SPARK_DATA_DIR)/spark; start=$$(date +%s); \
 	export INTEGRITY_DATA_DIR=$(SPARK_DATA_DIR) DBT_TARGET=spark DBT_TARGET_PATH=$(SPARK_DATA_DIR)/spark/target \
 		DBT_LOG_PATH=$(SPARK_DATA_DIR)/spark/logs; \
-	$(BIN)/dbt build --resource-type seed --resource-type model > $(SPARK_DATA_DIR)/spark-build.log 2>&1 \
+	$(BIN)/dbt build --exclude resource_type:unit_test > $(SPARK_DATA_DIR)/spark-build.log 2>&1 \
 		|| { grep -v WARN $(SPARK_DATA_DIR)/spark-build.log | tail -40; exit 1; }; \
-	echo "spark-build: seeds and models on Spark in $$(( $$(date +%s) - start )) s (log $(SPARK_DATA_DIR)/spark-build.log)"
+	echo "spark-build: seeds, models and data tests on Spark in $$(( $$(date +%s) - start )) s (log $(SPARK_DATA_DIR)/spark-build.log)"
 
 ## make bench SCALE=m: simulate, full build, one incremental day, DuckDB-only time
 bench: $(STAMP)

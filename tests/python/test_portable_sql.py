@@ -43,6 +43,7 @@ BUILD_REJECTED = REJECTED + (
     ("list aggregate (ordered_list)", re.compile(r"(?<![.\w])list\s*\(", re.I)),
     ("cast to varchar (dbt.type_string())", re.compile(r"\bas\s+varchar\b", re.I)),
     ("string_agg / dbt.listagg (ordered_text_agg)", re.compile(r"\bstring_agg\s*\(|\bdbt\.listagg\b", re.I)),
+    ("starts_with (substr(x, 1, n) = prefix)", re.compile(r"\bstarts_with\s*\(", re.I)),
     ("union by name (explicit columns)", re.compile(r"\bunion\s+(?:all\s+)?by\s+name\b", re.I)),
     ("date_diff (seconds_between, dbt.datediff)", re.compile(r"(?<![.\w])date_diff\s*\(", re.I)),
     ("isoyear / isodow / dayname (iso_year, iso_day_of_week, day_name)",

@@ -18,7 +18,7 @@ used_codes as (
         policy_code,
         _delivered_dt
     from {{ ref('base_platform__enforcement_actions') }}
-    where _reason_code = 'unknown_reference' and starts_with(_reason_detail, 'policy_code=')
+    where _reason_code = 'unknown_reference' and substr(_reason_detail, 1, 12) = 'policy_code='
 
     union all
 
@@ -28,7 +28,7 @@ used_codes as (
         policy_code,
         _delivered_dt
     from {{ ref('base_platform__review_events') }}
-    where _reason_code = 'unknown_reference' and starts_with(_reason_detail, 'policy_code=')
+    where _reason_code = 'unknown_reference' and substr(_reason_detail, 1, 12) = 'policy_code='
 
     union all
 
@@ -38,7 +38,7 @@ used_codes as (
         policy_code,
         _delivered_dt
     from {{ ref('base_platform__prevalence_samples') }}
-    where _reason_code = 'unknown_reference' and starts_with(_reason_detail, 'policy_code=')
+    where _reason_code = 'unknown_reference' and substr(_reason_detail, 1, 12) = 'policy_code='
 
     union all
 
@@ -48,7 +48,7 @@ used_codes as (
         gold_policy_code as policy_code,
         _delivered_dt
     from {{ ref('base_platform__qa_audits') }}
-    where _reason_code = 'unknown_reference' and starts_with(_reason_detail, 'gold_policy_code=')
+    where _reason_code = 'unknown_reference' and substr(_reason_detail, 1, 17) = 'gold_policy_code='
 
 ),
 
