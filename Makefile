@@ -89,9 +89,9 @@ lint: $(STAMP)
 ui: $(STAMP)
 	$(BIN)/integrity ui
 
-## make spark-build SPARK_DATA_DIR=DIR: the same dbt project on Apache Spark (dbt target `spark`,
-## in this process's JVM) over DIR's raw zone, into DIR/spark: seeds, models and data tests (every
-## compiled model runs on Spark), timed. make test runs it on the xs test data, and
+## make spark-build SPARK_DATA_DIR=DIR: the same dbt project on Apache Spark (`integrity build
+## --engine spark`: dbt target `spark`, Spark in dbt's process) over DIR's raw zone, into DIR/spark:
+## seeds, models and data tests (every compiled model runs on Spark), timed. make test runs it on the xs test data, and
 ## tests/python/test_spark_parity.py compares it with DuckDB's build.
 ## Needs Java 17: skipped (loudly) without it, an error under CI=true.
 SPARK_DATA_DIR ?= $(INTEGRITY_DATA_DIR)
@@ -100,9 +100,9 @@ spark-build: $(STAMP)
 		if [ "$$CI" = true ]; then echo "spark-build: Java 17 is not installed (.ci/run installs openjdk-17-jre-headless)"; exit 1; fi; \
 		echo "spark-build: SKIPPED, no Java 17 on this machine (apt-get install openjdk-17-jre-headless)"; exit 0; fi; \
 	rm -rf $(SPARK_DATA_DIR)/spark; start=$$(date +%s); \
-	export INTEGRITY_DATA_DIR=$(SPARK_DATA_DIR) DBT_TARGET=spark DBT_TARGET_PATH=$(SPARK_DATA_DIR)/spark/target \
+	export INTEGRITY_DATA_DIR=$(SPARK_DATA_DIR) DBT_TARGET_PATH=$(SPARK_DATA_DIR)/spark/target \
 		DBT_LOG_PATH=$(SPARK_DATA_DIR)/spark/logs; \
-	$(BIN)/dbt build --exclude resource_type:unit_test > $(SPARK_DATA_DIR)/spark-build.log 2>&1 \
+	$(BIN)/integrity build --engine spark --skip-ingest > $(SPARK_DATA_DIR)/spark-build.log 2>&1 \
 		|| { grep -v WARN $(SPARK_DATA_DIR)/spark-build.log | tail -40; exit 1; }; \
 	echo "spark-build: seeds, models and data tests on Spark in $$(( $$(date +%s) - start )) s (log $(SPARK_DATA_DIR)/spark-build.log)"
 

@@ -45,7 +45,11 @@ def dbt_target_path() -> Path:
 
 
 def dbt_project() -> DbtProject:
-    """The project as dagster-dbt sees it (profiles.yml beside dbt_project.yml)."""
+    """The project as dagster-dbt sees it (profiles.yml beside dbt_project.yml), for the configured
+    engine's dbt target (orchestration/engine.py)."""
+    from orchestration.engine import apply_engine_env
+
+    apply_engine_env()
     project_dir = dbt_project_dir()
     return DbtProject(project_dir=project_dir, target_path=dbt_target_path(), profiles_dir=project_dir)
 
@@ -123,6 +127,9 @@ def run_dbt(
 ) -> DbtRun:
     """Run `dbt <args>` for the data dir through DbtCliResource; raise UserError with dbt's own
     messages when it fails and `check` is set. `capture` keeps dbt's lines off stdout."""
+    from orchestration.engine import apply_engine_env
+
+    apply_engine_env()
     paths = paths or data_paths()
     paths.root.mkdir(parents=True, exist_ok=True)
     args = _joined_selection(list(args))

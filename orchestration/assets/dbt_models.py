@@ -40,6 +40,7 @@ from dagster_dbt import (
 
 from orchestration.assets.partitions import window_env, window_vars
 from orchestration.dbt import dbt_project, dbt_target_path
+from orchestration.engine import current_engine
 from orchestration.errors import UserError
 from orchestration.paths import environment
 from orchestration.resources import WarehouseResource
@@ -159,7 +160,7 @@ def _stream(
                     {
                         **event.metadata,
                         "dagster/row_count": dg.MetadataValue.int(counts[unique_id]),
-                        "dagster/storage_kind": dg.MetadataValue.text("duckdb"),
+                        "dagster/storage_kind": dg.MetadataValue.text(current_engine()),
                     }
                 )
             yield event
@@ -198,14 +199,28 @@ def _row_counts(manifest: Mapping[str, Any], events: list[Any], warehouse: Path 
         node = manifest.get("nodes", {}).get(unique_id or "")
         if node and node.get("config", {}).get("materialized") != "view" and node.get("relation_name"):
             relations[unique_id] = node["relation_name"]
-    if not relations or warehouse is None or not warehouse.exists():
+    if not relations or warehouse is None:
         return {}
     ids = sorted(relations)
+    if current_engine() == "spark":
+        # a Spark build's tables are Parquet files beside the warehouse path, read in place
+        from orchestration.spark_tables import spark_relation
+
+        nodes = manifest.get("nodes", {})
+        relations = {
+            u: spark_relation(warehouse.parent, nodes[u]["schema"], nodes[u].get("alias") or nodes[u]["name"])
+            for u in ids
+        }
+        database = ":memory:"
+    elif warehouse.exists():
+        database = str(warehouse)
+    else:
+        return {}
     sql = " union all ".join(
         f"select {i} as n, count(*) as rows from {relations[u]}" for i, u in enumerate(ids)
     )
     try:
-        con = duckdb.connect(str(warehouse), read_only=True)
+        con = duckdb.connect(database, read_only=database != ":memory:")
     except duckdb.Error:
         return {}
     try:

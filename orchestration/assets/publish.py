@@ -4,6 +4,7 @@ import dagster as dg
 from dagster import AssetExecutionContext
 
 from orchestration.assets.dbt_models import dbt_key, keys_in_layers
+from orchestration.engine import current_engine
 from orchestration.publish import PUBLISHED_SCHEMAS, PUBLISHED_TABLES, publish
 from orchestration.resources import WarehouseResource
 
@@ -18,12 +19,13 @@ PUBLISHED_KEY = dg.AssetKey(["published", "warehouse"])
     group_name="published",
     owners=["team:data-platform"],
     kinds={"duckdb"},
-    description="published/warehouse.duckdb: marts and reference schemas only, no personal data. "
+    description="published/warehouse.duckdb: marts and reference schemas only, no personal data, "
+    "from whichever engine built them (INTEGRITY_ENGINE). "
     "What dashboards, analysts and `integrity analyze` read. Replaced atomically at the end of a good run.",
 )
 def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.writer_lock():
-        result = publish(warehouse.paths)
+        result = publish(warehouse.paths, engine=current_engine())
     context.log.info(f"published {len(result.tables)} tables to {result.path} in {result.seconds}s")
     return dg.MaterializeResult(
         metadata={

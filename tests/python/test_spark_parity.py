@@ -85,3 +85,32 @@ def test_numbers_may_differ_in_their_last_digit_only():
         [("a", "5.00000000"), ("a", "1.00000001")], [("a", "1.00000000"), ("a", "5.00000001")], [1], unit
     ) == 2
     assert _pair_last_digit([("a", None)], [("a", "0.00000000")], [1], unit) == 0
+
+
+def test_a_spark_build_publishes_the_same_readers_copy(tmp_path):
+    """publish(engine='spark') gives the readers the tables, columns, types and row counts that
+    publishing the DuckDB build gives (the values are the comparison above)."""
+    from orchestration.paths import data_paths
+    from orchestration.publish import publish
+
+    data = _spark_data()
+    copies = {}
+    for engine in ("duckdb", "spark"):
+        root = tmp_path / engine
+        root.mkdir()
+        (root / "warehouse.duckdb").symlink_to(data / "warehouse.duckdb")
+        (root / "spark").symlink_to(data / "spark")
+        result = publish(data_paths(root), engine=engine)
+        con = duckdb.connect(result.path, read_only=True)
+        copies[engine] = (
+            result.tables,
+            con.execute(
+                "select table_schema, table_name, column_name, data_type from information_schema.columns"
+                " order by 1, 2, ordinal_position"
+            ).fetchall(),
+        )
+        con.close()
+    (duckdb_tables, duckdb_columns), (spark_tables_, spark_columns) = copies["duckdb"], copies["spark"]
+    assert spark_tables_ == duckdb_tables
+    assert spark_columns == duckdb_columns
+    assert len(duckdb_tables) > 50
