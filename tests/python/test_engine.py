@@ -8,6 +8,21 @@ from orchestration.engine import apply_engine_env, current_engine
 from orchestration.errors import UserError
 
 
+@pytest.fixture(autouse=True)
+def _engine_env_restored():
+    """apply_engine_env() sets DBT_TARGET in os.environ: put both variables back as they were, or
+    every later test in this process would run dbt on Spark."""
+    import os
+
+    saved = {name: os.environ.get(name) for name in ("DBT_TARGET", "INTEGRITY_ENGINE")}
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 @pytest.mark.parametrize(
     ("engine", "target", "expected"),
     [
@@ -77,3 +92,10 @@ def test_build_on_spark_runs_dbt_build_on_the_spark_target_without_unit_tests(mo
     monkeypatch.delenv("DBT_TARGET", raising=False)
     build_module.build(data_paths(tmp_path), skip_ingest=True, quiet=True)
     assert seen == {"args": ["build"], "target": None}
+
+
+def test_zz_no_engine_setting_outlives_the_tests_above():
+    """Runs after the tests above in this module: DBT_TARGET is not left at spark."""
+    import os
+
+    assert os.environ.get("DBT_TARGET") != "spark" or os.environ.get("INTEGRITY_ENGINE") == "spark"
